@@ -1,0 +1,141 @@
+package carac.cql;
+
+import carac.cql.CaracEvaluation.DataQualityIssue;
+import carac.cql.CaracEvaluation.Day;
+import carac.cql.CaracEvaluation.LabValue;
+import carac.cql.CaracEvaluation.PlateletFall;
+import carac.cql.CaracEvaluation.Score;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.opencds.cqf.cql.engine.runtime.Date;
+import org.opencds.cqf.cql.engine.runtime.DateTime;
+import org.opencds.cqf.cql.engine.runtime.Quantity;
+import org.opencds.cqf.cql.engine.runtime.Tuple;
+
+/** Carries CQL runtime values (Tuples, Quantities, Dates) into the typed result records, unchanged. */
+final class CqlResultMapper {
+
+  private final List<DataQualityIssue> extraDataQuality;
+
+  CqlResultMapper(List<DataQualityIssue> extraDataQuality) {
+    this.extraDataQuality = extraDataQuality == null ? List.of() : extraDataQuality;
+  }
+
+  CaracEvaluation map(
+      String patient, String asOf, Object infusionDate, Object asOfDay, Object days, Object dataQuality) {
+    List<Day> dayList = new ArrayList<>();
+    for (Object d : iterable(days)) {
+      dayList.add(day((Tuple) d));
+    }
+    List<DataQualityIssue> issues = new ArrayList<>(extraDataQuality);
+    for (Object q : iterable(dataQuality)) {
+      var t = elements(q);
+      issues.add(
+          new DataQualityIssue((String) t.get("resource"), (String) t.get("code"), (String) t.get("problem")));
+    }
+    issues.sort(
+        Comparator.comparing(DataQualityIssue::resource, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(DataQualityIssue::code));
+    return new CaracEvaluation(
+        patient,
+        asOf,
+        infusionDate == null ? null : ((Date) infusionDate).getDate().toString(),
+        (Integer) asOfDay,
+        dayList,
+        issues,
+        List.of());
+  }
+
+  private Day day(Tuple tuple) {
+    var t = tuple.getElements();
+    Map<String, LabValue> values = new LinkedHashMap<>();
+    for (Object v : iterable(t.get("values"))) {
+      var r = elements(v);
+      values.putIfAbsent((String) r.get("analyte"), labValue(r));
+    }
+    return new Day(
+        (Integer) t.get("dayNumber"),
+        ((Date) t.get("onDate")).getDate().toString(),
+        Boolean.TRUE.equals(t.get("inCaracWindow")),
+        score(t.get("isth")),
+        score(t.get("cdss")),
+        null,
+        values,
+        plateletFall(t.get("plateletFall24h")));
+  }
+
+  private static Score score(Object o) {
+    var t = elements(o);
+    Map<String, Integer> items = new LinkedHashMap<>();
+    for (Object i : iterable(t.get("items"))) {
+      var item = elements(i);
+      items.put((String) item.get("item"), (Integer) item.get("points"));
+    }
+    return new Score(
+        (String) t.get("status"),
+        (Integer) t.get("points"),
+        (Integer) t.get("maxPossible"),
+        (Integer) t.get("threshold"),
+        strings(t.get("missing")),
+        items,
+        t.get("notDocumented") == null ? null : strings(t.get("notDocumented")));
+  }
+
+  private static LabValue labValue(Map<String, Object> r) {
+    return new LabValue(
+        decimal(r.get("value")),
+        (String) r.get("unit"),
+        (String) r.get("observation"),
+        r.get("instant") == null ? null : ((DateTime) r.get("instant")).toString(),
+        decimal(r.get("uln")),
+        (String) r.get("ulnSource"),
+        decimal(r.get("ratio")),
+        r.get("prolongation") == null ? null : decimal(((Quantity) r.get("prolongation")).getValue()),
+        (String) r.get("basis"),
+        decimal(r.get("reportedValue")),
+        (String) r.get("reportedUnit"));
+  }
+
+  private static PlateletFall plateletFall(Object o) {
+    if (o == null) {
+      return null;
+    }
+    var t = elements(o);
+    var current = (Quantity) t.get("current");
+    var previous = (Quantity) t.get("previous");
+    if (previous == null) {
+      return null;
+    }
+    return new PlateletFall(
+        decimal(current.getValue()), decimal(previous.getValue()), (String) t.get("previousObservation"));
+  }
+
+  /** Plain, trailing-zero-free decimals: 0.99000000 is written 0.99, 1265 stays 1265. */
+  private static BigDecimal decimal(Object o) {
+    if (o == null) {
+      return null;
+    }
+    var d = ((BigDecimal) o).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0) : d;
+  }
+
+  private static List<String> strings(Object o) {
+    List<String> out = new ArrayList<>();
+    for (Object s : iterable(o)) {
+      out.add((String) s);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> elements(Object o) {
+    return ((Tuple) o).getElements();
+  }
+
+  private static Iterable<?> iterable(Object o) {
+    return o == null ? List.of() : (Iterable<?>) o;
+  }
+}

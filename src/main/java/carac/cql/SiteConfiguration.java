@@ -1,0 +1,32 @@
+package carac.cql;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * Site configuration the CQL receives as parameters (fhir-input-profile.md P8). It maps local units and
+ * codes and supplies reference ranges for results that carry none; it never holds clinical cut-offs.
+ * Shipped default: empty.
+ */
+public record SiteConfiguration(
+    List<UnitMapping> unitMap, List<ReferenceRange> referenceRanges, List<LocalCode> carTCodes) {
+
+  /** A raw unit string seen with a LOINC code, mapped to the UCUM code it means at this site. */
+  public record UnitMapping(String loinc, String unit, String ucum) {}
+
+  /** The site's range for a LOINC code reported in a UCUM unit, used only when a result has none. */
+  public record ReferenceRange(String loinc, String ucum, BigDecimal low, BigDecimal high) {}
+
+  /** A site-local code (system, code) that marks a CAR-T administration. */
+  public record LocalCode(String system, String code) {}
+
+  public SiteConfiguration {
+    unitMap = unitMap == null ? List.of() : List.copyOf(unitMap);
+    referenceRanges = referenceRanges == null ? List.of() : List.copyOf(referenceRanges);
+    carTCodes = carTCodes == null ? List.of() : List.copyOf(carTCodes);
+  }
+
+  public static SiteConfiguration empty() {
+    return new SiteConfiguration(List.of(), List.of(), List.of());
+  }
+}

@@ -1,0 +1,194 @@
+package carac.cql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ca.uhn.fhir.context.FhirContext;
+import carac.fhir.PatientBundle;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Runs every story of fhir-resources/scenarios through the real CQL engine at each as-of instant of
+ * its expected-cql.json and compares what the expectation states (format: scenarios/README.md).
+ * Adding a case is adding a folder.
+ */
+class ScenarioCqlTest {
+
+  static final Path SCENARIOS = Path.of("fhir-resources/scenarios");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static CqlEvaluator evaluator;
+
+  @BeforeAll
+  static void compileLibraries() {
+    evaluator = new CqlEvaluator(SiteConfiguration.empty());
+  }
+
+  static Stream<Arguments> evaluations() throws IOException {
+    List<Arguments> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(SCENARIOS)) {
+      for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("expected-cql.json"))).sorted().toList()) {
+        for (JsonNode expected : JSON.readTree(dir.resolve("expected-cql.json").toFile())) {
+          String name = dir.getFileName() + " @ " + expected.path("asOf").asText();
+          out.add(Arguments.of(Named.of(name, dir), expected));
+        }
+      }
+    }
+    assertThat(out).as("scenario evaluations").hasSizeGreaterThan(30);
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("evaluations")
+  void scenarioMatchesExpectedResults(Path dir, JsonNode expected) throws IOException {
+    var patient = PatientBundle.parse(FhirContext.forR4Cached(), Files.readString(dir.resolve("bundle.json")));
+    var asOf = OffsetDateTime.parse(expected.path("asOf").asText());
+    CaracEvaluation result = evaluator.evaluate(patient.bundle(), patient.patientId(), asOf, patient.dataQuality());
+    JsonNode actual = JSON.valueToTree(result);
+    List<String> mismatches = new ArrayList<>();
+    compareTop(expected, actual, mismatches);
+    assertThat(mismatches).as("mismatches in " + dir.getFileName() + " at " + asOf).isEmpty();
+  }
+
+  private static void compareTop(JsonNode expected, JsonNode actual, List<String> out) {
+    for (String key : List.of("infusionDate", "asOfDay")) {
+      if (expected.has(key)) {
+        same(key, expected.get(key), actual.get(key), out);
+      }
+    }
+    JsonNode days = actual.get("days");
+    if (expected.has("firstDay")) {
+      same("firstDay", expected.get("firstDay"), days.isEmpty() ? null : days.get(0).get("day"), out);
+    }
+    if (expected.has("lastDay")) {
+      same("lastDay", expected.get("lastDay"), days.isEmpty() ? null : days.get(days.size() - 1).get("day"), out);
+    }
+    for (JsonNode day : expected.path("days")) {
+      JsonNode actualDay = null;
+      for (JsonNode d : days) {
+        if (d.get("day").asInt() == day.get("day").asInt()) {
+          actualDay = d;
+        }
+      }
+      String at = "day " + day.get("day").asInt();
+      if (actualDay == null) {
+        out.add(at + ": missing from output");
+        continue;
+      }
+      compareDay(at, day, actualDay, out);
+    }
+    if (expected.has("dataQuality")) {
+      for (JsonNode issue : expected.get("dataQuality")) {
+        boolean found = false;
+        for (JsonNode a : actual.get("dataQuality")) {
+          found |= a.path("resource").asText().equals(issue.path("resource").asText())
+              && a.path("code").asText().equals(issue.path("code").asText());
+        }
+        if (!found) {
+          out.add("dataQuality: missing " + issue + " in " + actual.get("dataQuality"));
+        }
+      }
+    }
+    if (expected.has("dataQualityCount")) {
+      same("dataQualityCount", expected.get("dataQualityCount"), JSON.valueToTree(actual.get("dataQuality").size()), out);
+    }
+  }
+
+  private static void compareDay(String at, JsonNode expected, JsonNode actual, List<String> out) {
+    if (expected.has("date")) {
+      same(at + " date", expected.get("date"), actual.get("date"), out);
+    }
+    for (String score : List.of("isth", "cdss")) {
+      JsonNode e = expected.get(score);
+      if (e == null) {
+        continue;
+      }
+      JsonNode a = actual.get(score);
+      for (String key : List.of("status", "points")) {
+        if (e.has(key)) {
+          same(at + " " + score + "." + key, e.get(key), a.get(key), out);
+        }
+      }
+      if (e.has("missing")) {
+        var want = new HashSet<String>();
+        e.get("missing").forEach(n -> want.add(n.asText()));
+        var got = new HashSet<String>();
+        a.get("missing").forEach(n -> got.add(n.asText()));
+        if (!want.equals(got)) {
+          out.add(at + " " + score + ".missing: expected " + want + " but was " + got);
+        }
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = e.path("items").fields(); it.hasNext(); ) {
+        var item = it.next();
+        same(at + " " + score + ".items." + item.getKey(), item.getValue(), a.get("items").get(item.getKey()), out);
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = expected.path("values").fields(); it.hasNext(); ) {
+      var value = it.next();
+      JsonNode a = actual.get("values").get(value.getKey());
+      String where = at + " values." + value.getKey();
+      if (value.getValue().isNull()) {
+        if (a != null) {
+          out.add(where + ": expected no value but was " + a);
+        }
+        continue;
+      }
+      if (a == null) {
+        out.add(where + ": missing");
+        continue;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> f = value.getValue().fields(); f.hasNext(); ) {
+        var field = f.next();
+        same(where + "." + field.getKey(), field.getValue(), a.get(field.getKey()), out);
+      }
+    }
+  }
+
+  /** Equal JSON, numbers compared as exact decimals (2.50 equals 2.5), null equals absent. */
+  private static void same(String what, JsonNode expected, JsonNode actual, List<String> out) {
+    boolean expectedNull = expected == null || expected.isNull();
+    boolean actualNull = actual == null || actual.isNull();
+    if (expectedNull || actualNull) {
+      if (expectedNull != actualNull) {
+        out.add(what + ": expected " + expected + " but was " + actual);
+      }
+      return;
+    }
+    if (expected.isNumber() && actual.isNumber()) {
+      if (new BigDecimal(expected.asText()).compareTo(new BigDecimal(actual.asText())) != 0) {
+        out.add(what + ": expected " + expected + " but was " + actual);
+      }
+      return;
+    }
+    if (!expected.equals(actual)) {
+      out.add(what + ": expected " + expected + " but was " + actual);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyScenarioFolderHasItsFiles() throws IOException {
+    try (Stream<Path> dirs = Files.list(SCENARIOS)) {
+      for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+        for (String file : List.of("scenario.json", "bundle.json", "expected-cql.json")) {
+          assertEquals(true, Files.isRegularFile(dir.resolve(file)), dir + " lacks " + file);
+        }
+      }
+    }
+  }
+}
