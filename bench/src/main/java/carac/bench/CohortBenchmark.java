@@ -248,7 +248,7 @@ public final class CohortBenchmark {
   }
 
   /** One generated patient with its as-of instant and Observation count. */
-  record Case(PatientBundle patient, OffsetDateTime asOf, int observations) {}
+  public record Case(PatientBundle patient, OffsetDateTime asOf, int observations) {}
 
   /** Totals over the single-threaded run, to show the engine really scored the generated data. */
   private static final class Sanity {
@@ -276,7 +276,7 @@ public final class CohortBenchmark {
   }
 
   /** Builds the synthetic patients; deterministic for a given template and seed. */
-  static final class CohortGenerator {
+  public static final class CohortGenerator {
 
     private final JsonNode t;
     private final long seed;
@@ -288,7 +288,7 @@ public final class CohortBenchmark {
     private final LocalTime primaryDraw;
     private final LocalTime secondDraw;
 
-    CohortGenerator(JsonNode template, long seed) {
+    public CohortGenerator(JsonNode template, long seed) {
       this.t = template;
       this.seed = seed;
       this.loinc = template.path("systems").path("loinc").asText();
@@ -301,7 +301,8 @@ public final class CohortBenchmark {
       this.secondDraw = LocalTime.parse(course.path("secondDrawTime").asText());
     }
 
-    Case patient(int index) {
+    /** Patient number {@code index} (0-based) of the cohort. */
+    public Case patient(int index) {
       var rnd = new SplittableRandom(seed * 1_000_003L + index);
       JsonNode course = t.path("course");
       String id = String.format(Locale.ROOT, "bench-%06d", index);
