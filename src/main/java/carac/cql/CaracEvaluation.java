@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The result of one evaluation: one patient at one as-of instant. Field names are the contract of the
  * {@code evaluate} output, the CDS service and the app. {@code infusionDate} and {@code asOfDay} are
- * null when no CAR-T infusion was found (then {@code days} is empty).
+ * null when no CAR-T infusion was found (then {@code days} is empty). {@code baseline} holds the
+ * pre-lymphodepletion values and the risk scores computed from them (clinical-reference.md §6).
  */
 public record CaracEvaluation(
     String patient,
@@ -16,6 +17,7 @@ public record CaracEvaluation(
     String infusionDate,
     Integer asOfDay,
     List<Day> days,
+    Map<String, Object> baseline,
     List<DataQualityIssue> dataQuality,
     List<Object> cards) {
 

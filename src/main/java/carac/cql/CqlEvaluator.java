@@ -35,7 +35,7 @@ import org.opencds.cqf.fhir.utility.repository.InMemoryFhirRepository;
 public final class CqlEvaluator {
 
   private static final List<String> EXPRESSIONS =
-      List.of("Infusion Date", "As Of Day", "Days", "Data Quality");
+      List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Data Quality");
 
   private final CqlLibraries libraries;
   private final FhirContext fhirContext;
@@ -101,6 +101,7 @@ public final class CqlEvaluator {
             result.get("Infusion Date").getValue(),
             result.get("As Of Day").getValue(),
             result.get("Days").getValue(),
+            result.get("Baseline").getValue(),
             result.get("Data Quality").getValue());
   }
 

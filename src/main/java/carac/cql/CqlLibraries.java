@@ -26,6 +26,8 @@ final class CqlLibraries {
           "CaracConcepts",
           "CaracDataElements",
           "CaracTimeline",
+          "CaracClinicalEvents",
+          "CaracBaseline",
           "CaracDailyLabs",
           "CaracScoring",
           "CaracIsthDic",

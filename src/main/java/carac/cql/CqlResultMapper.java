@@ -26,7 +26,13 @@ final class CqlResultMapper {
   }
 
   CaracEvaluation map(
-      String patient, String asOf, Object infusionDate, Object asOfDay, Object days, Object dataQuality) {
+      String patient,
+      String asOf,
+      Object infusionDate,
+      Object asOfDay,
+      Object days,
+      Object baseline,
+      Object dataQuality) {
     List<Day> dayList = new ArrayList<>();
     for (Object d : iterable(days)) {
       dayList.add(day((Tuple) d));
@@ -46,6 +52,7 @@ final class CqlResultMapper {
         infusionDate == null ? null : ((Date) infusionDate).getDate().toString(),
         (Integer) asOfDay,
         dayList,
+        plainTuple(baseline),
         issues,
         List.of());
   }
@@ -98,6 +105,50 @@ final class CqlResultMapper {
         (String) r.get("basis"),
         decimal(r.get("reportedValue")),
         (String) r.get("reportedUnit"));
+  }
+
+  /** A CQL tuple as a JSON-ready map: lab results become LabValues, quantities {value, unit}, nulls dropped. */
+  private static Map<String, Object> plainTuple(Object o) {
+    if (o == null) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    elements(o).forEach((k, v) -> {
+      Object p = plain(v);
+      if (p != null) {
+        out.put(k, p);
+      }
+    });
+    return out;
+  }
+
+  private static Object plain(Object v) {
+    if (v instanceof Tuple t) {
+      return t.getElements().containsKey("observation") && t.getElements().containsKey("analyte")
+          ? labValue(t.getElements())
+          : plainTuple(t);
+    }
+    if (v instanceof Quantity q) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("value", decimal(q.getValue()));
+      m.put("unit", q.getUnit());
+      return m;
+    }
+    if (v instanceof BigDecimal d) {
+      return decimal(d);
+    }
+    if (v instanceof Date d) {
+      return d.getDate().toString();
+    }
+    if (v instanceof DateTime d) {
+      return d.toString();
+    }
+    if (v instanceof Iterable<?> list) {
+      List<Object> out = new ArrayList<>();
+      list.forEach(i -> out.add(plain(i)));
+      return out;
+    }
+    return v;
   }
 
   private static PlateletFall plateletFall(Object o) {

@@ -93,6 +93,9 @@ class ScenarioCqlTest {
       }
       compareDay(at, day, actualDay, out);
     }
+    if (expected.has("baseline")) {
+      subset("baseline", expected.get("baseline"), actual.get("baseline"), out);
+    }
     if (expected.has("dataQuality")) {
       for (JsonNode issue : expected.get("dataQuality")) {
         boolean found = false;
@@ -158,6 +161,32 @@ class ScenarioCqlTest {
         same(where + "." + field.getKey(), field.getValue(), a.get(field.getKey()), out);
       }
     }
+  }
+
+  /**
+   * Every field written in the expectation matches (recursively); a number written with fewer decimals
+   * than the result carries is compared at its written precision (8.12 matches EASIX 8.12290174).
+   */
+  private static void subset(String what, JsonNode expected, JsonNode actual, List<String> out) {
+    if (expected.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+        var field = it.next();
+        subset(what + "." + field.getKey(), field.getValue(), actual == null ? null : actual.get(field.getKey()), out);
+      }
+      return;
+    }
+    if (expected.isNumber() && actual != null && actual.isNumber()) {
+      var want = new BigDecimal(expected.asText());
+      var got = new BigDecimal(actual.asText());
+      if (got.scale() > want.scale()) {
+        got = got.setScale(Math.max(want.scale(), 0), java.math.RoundingMode.HALF_UP);
+      }
+      if (want.compareTo(got) != 0) {
+        out.add(what + ": expected " + expected + " but was " + actual);
+      }
+      return;
+    }
+    same(what, expected, actual, out);
   }
 
   /** Equal JSON, numbers compared as exact decimals (2.50 equals 2.5), null equals absent. */
