@@ -1,6 +1,7 @@
 package carac.cli;
 
 import ca.uhn.fhir.context.FhirContext;
+import carac.cards.CardAssembler;
 import carac.cql.CaracEvaluation;
 import carac.cql.CqlEvaluator;
 import carac.cql.SiteConfiguration;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code evaluate --bundle FILE|DIR|FILE.ndjson [--as-of ISO] [--site-config FILE]}.
+ * {@code evaluate --bundle FILE|DIR|FILE.ndjson [--as-of ISO] [--site-config FILE] [--language en|zh]}.
  *
  * <p>One bundle prints one JSON object on stdout. A directory (every {@code *.json} Bundle below it)
  * or an NDJSON file (one Bundle per line) prints one JSON line per patient, a progress bar on stderr
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
 public final class EvaluateCommand {
 
   static final String USAGE =
-      "usage: evaluate --bundle FILE|DIR|FILE.ndjson [--as-of 2025-04-18T18:00:00+08:00] [--site-config FILE]";
+      "usage: evaluate --bundle FILE|DIR|FILE.ndjson [--as-of 2025-04-18T18:00:00+08:00] [--site-config FILE] [--language en|zh]";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -116,7 +117,8 @@ public final class EvaluateCommand {
     } catch (PatientBundle.InvalidBundleException e) {
       throw new InputException(e.getMessage());
     }
-    return evaluator.evaluate(patient.bundle(), patient.patientId(), asOf, patient.dataQuality());
+    var evaluation = evaluator.evaluate(patient.bundle(), patient.patientId(), asOf, patient.dataQuality());
+    return new CardAssembler(options.language).withCards(evaluation);
   }
 
   /** The as-of of a scenario folder's scenario.json, when --as-of was not given. */
@@ -193,11 +195,12 @@ public final class EvaluateCommand {
     }
   }
 
-  private record Options(Path bundle, OffsetDateTime asOf, Path siteConfig) {
+  private record Options(Path bundle, OffsetDateTime asOf, Path siteConfig, String language) {
     static Options parse(String[] args) {
       Path bundle = null;
       OffsetDateTime asOf = null;
       Path site = null;
+      String language = "en";
       for (int i = 0; i < args.length; i++) {
         String name = args[i];
         if (i + 1 >= args.length) {
@@ -215,6 +218,12 @@ public final class EvaluateCommand {
             }
           }
           case "--site-config" -> site = Path.of(value);
+          case "--language" -> {
+            if (!value.equals("en") && !value.equals("zh")) {
+              throw new IllegalArgumentException("--language must be en or zh");
+            }
+            language = value;
+          }
           default -> throw new IllegalArgumentException("unknown option " + name);
         }
       }
@@ -224,7 +233,7 @@ public final class EvaluateCommand {
       if (!Files.exists(bundle)) {
         throw new IllegalArgumentException("no such file or directory: " + bundle);
       }
-      return new Options(bundle, asOf, site);
+      return new Options(bundle, asOf, site, language);
     }
   }
 }

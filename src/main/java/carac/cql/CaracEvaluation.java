@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The result of one evaluation: one patient at one as-of instant. Field names are the contract of the
- * {@code evaluate} output, the CDS service and the app. {@code infusionDate} and {@code asOfDay} are
+ * {@code evaluate} output, the CDS service and the app. {@code cardData} is the CQL "Card Data" tuple
+ * (which rules fire at the as-of day and the values behind them) for the card layer; not serialised. {@code infusionDate} and {@code asOfDay} are
  * null when no CAR-T infusion was found (then {@code days} is empty). {@code baseline} holds the
  * pre-lymphodepletion values and the risk scores computed from them (clinical-reference.md §6).
  */
@@ -19,7 +20,13 @@ public record CaracEvaluation(
     List<Day> days,
     Map<String, Object> baseline,
     List<DataQualityIssue> dataQuality,
-    List<Object> cards) {
+    List<Object> cards,
+    @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> cardData) {
+
+  /** The same evaluation with its cards filled in (the card layer renders them from {@link #cardData}). */
+  public CaracEvaluation withCards(List<Object> rendered) {
+    return new CaracEvaluation(patient, asOf, infusionDate, asOfDay, days, baseline, dataQuality, List.copyOf(rendered), cardData);
+  }
 
   /** One table day (day -7 ... min(as-of day, 28)). {@code cwGrade} comes with Clinical core II. */
   public record Day(
@@ -30,7 +37,8 @@ public record CaracEvaluation(
       Score cdss,
       Integer cwGrade,
       Map<String, LabValue> values,
-      @JsonInclude(JsonInclude.Include.NON_NULL) PlateletFall plateletFall24h) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) PlateletFall plateletFall24h,
+      Map<String, Object> rules) {}
 
   /** A DIC score with the §7.3 status; {@code items} maps each item to its points (null = missing). */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -35,7 +35,7 @@ import org.opencds.cqf.fhir.utility.repository.InMemoryFhirRepository;
 public final class CqlEvaluator {
 
   private static final List<String> EXPRESSIONS =
-      List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Data Quality");
+      List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Data Quality", "Card Data");
 
   private final CqlLibraries libraries;
   private final FhirContext fhirContext;
@@ -102,7 +102,8 @@ public final class CqlEvaluator {
             result.get("As Of Day").getValue(),
             result.get("Days").getValue(),
             result.get("Baseline").getValue(),
-            result.get("Data Quality").getValue());
+            result.get("Data Quality").getValue(),
+            result.get("Card Data").getValue());
   }
 
   private Map<String, Object> parameters(OffsetDateTime asOf) {

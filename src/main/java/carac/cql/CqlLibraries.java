@@ -32,6 +32,8 @@ final class CqlLibraries {
           "CaracScoring",
           "CaracIsthDic",
           "CaracCdssDic",
+          "CaracRules",
+          "CaracCards",
           "CaracSummary");
 
   /**

@@ -32,7 +32,8 @@ final class CqlResultMapper {
       Object asOfDay,
       Object days,
       Object baseline,
-      Object dataQuality) {
+      Object dataQuality,
+      Object cardData) {
     List<Day> dayList = new ArrayList<>();
     for (Object d : iterable(days)) {
       dayList.add(day((Tuple) d));
@@ -54,7 +55,8 @@ final class CqlResultMapper {
         dayList,
         plainTuple(baseline),
         issues,
-        List.of());
+        List.of(),
+        plainTuple(cardData));
   }
 
   private Day day(Tuple tuple) {
@@ -70,9 +72,10 @@ final class CqlResultMapper {
         Boolean.TRUE.equals(t.get("inCaracWindow")),
         score(t.get("isth")),
         score(t.get("cdss")),
-        null,
+        (Integer) t.get("cwGrade"),
         values,
-        plateletFall(t.get("plateletFall24h")));
+        plateletFall(t.get("plateletFall24h")),
+        plainTuple(t.get("rules")));
   }
 
   private static Score score(Object o) {
@@ -97,7 +100,7 @@ final class CqlResultMapper {
         decimal(r.get("value")),
         (String) r.get("unit"),
         (String) r.get("observation"),
-        r.get("instant") == null ? null : ((DateTime) r.get("instant")).toString(),
+        instant((DateTime) r.get("instant")),
         decimal(r.get("uln")),
         (String) r.get("ulnSource"),
         decimal(r.get("ratio")),
@@ -141,7 +144,7 @@ final class CqlResultMapper {
       return d.getDate().toString();
     }
     if (v instanceof DateTime d) {
-      return d.toString();
+      return instant(d);
     }
     if (v instanceof Iterable<?> list) {
       List<Object> out = new ArrayList<>();
@@ -163,6 +166,17 @@ final class CqlResultMapper {
     }
     return new PlateletFall(
         decimal(current.getValue()), decimal(previous.getValue()), (String) t.get("previousObservation"));
+  }
+
+  /** An instant as written in its own UTC offset; a date-only value stays a date. */
+  private static String instant(DateTime d) {
+    if (d == null) {
+      return null;
+    }
+    if (d.getPrecision().toDateTimeIndex() <= org.opencds.cqf.cql.engine.runtime.Precision.DAY.toDateTimeIndex()) {
+      return d.getDateTime().toLocalDate().toString();
+    }
+    return d.getDateTime().toString();
   }
 
   /** Plain, trailing-zero-free decimals: 0.99000000 is written 0.99, 1265 stays 1265. */

@@ -1,0 +1,88 @@
+package carac.cards;
+
+import carac.cql.CaracEvaluation;
+import carac.cql.CaracEvaluation.LabValue;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.UUID;
+
+/**
+ * Turns the CQL "Card Data" of an evaluation into CDS Hooks cards. The rules that fire and every
+ * number come from the CQL; this class picks the words (English by default, Simplified Chinese when
+ * configured) and quotes each value with its unit, day, date and Observation. Stateless and thread-safe.
+ */
+public final class CardAssembler {
+
+  /** The product's code system for rule ids (fhir-input-profile.md P1 base URI). */
+  static final String RULE_SYSTEM = "https://carac-watch.example.org/CodeSystem/carac-rule";
+
+  private final Locale locale;
+
+  /** @param language "en" (default) or "zh" / "zh-CN" for Simplified Chinese */
+  public CardAssembler(String language) {
+    this.locale = language != null && language.toLowerCase(Locale.ROOT).startsWith("zh")
+        ? Locale.SIMPLIFIED_CHINESE : Locale.ENGLISH;
+  }
+
+  public CaracEvaluation withCards(CaracEvaluation evaluation) {
+    return evaluation.withCards(new ArrayList<>(cards(evaluation)));
+  }
+
+  public List<Card> cards(CaracEvaluation evaluation) {
+    Map<String, Object> data = evaluation.cardData();
+    if (data == null || evaluation.infusionDate() == null) {
+      return List.of();
+    }
+    var text = new CardText(locale);
+    var facts = new CardFacts(evaluation, data, text);
+    List<Card> cards = new ArrayList<>();
+    for (Object id : CardFacts.list(data.get("firedRules"))) {
+      CardRule rule = CardRule.of((String) id);
+      RuleText rendered = facts.render(rule);
+      String detail = rendered.detail()
+          + "\n\n" + text.get("source.line", text.get(rule.key() + ".source"))
+          + "\n\n" + facts.gradeLine(rendered.day())
+          + facts.dataQualityLines()
+          + "\n\n" + text.get("asof.line", evaluation.asOf(), evaluation.asOfDay(), evaluation.infusionDate());
+      cards.add(new Card(
+          uuid(evaluation, rule, rendered.day()),
+          rendered.summary(),
+          rule.indicator,
+          new Card.Source(text.get("source.label"), new Card.Coding(RULE_SYSTEM, rule.id, text.get(rule.key() + ".title"))),
+          detail));
+    }
+    return cards;
+  }
+
+  /** Same patient, course, rule and cited day give the same uuid, so feedback and de-duplication work. */
+  private static String uuid(CaracEvaluation e, CardRule rule, Integer day) {
+    String key = e.patient() + "|" + e.infusionDate() + "|" + rule.id + "|" + (day == null ? e.asOfDay() : day);
+    return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** A rendered rule: summary, rule-specific detail, and the day it cites (null = the as-of day). */
+  record RuleText(String summary, String detail, Integer day) {}
+
+  static String quote(CardText text, String analyte, LabValue v, Object day) {
+    if (v == null) {
+      return text.get("value.unavailable", text.get("analyte." + analyte));
+    }
+    String shown = CardText.number(v.value()) + " " + v.unit();
+    if (v.reportedUnit() != null && !v.reportedUnit().equals(v.unit())) {
+      shown = CardText.number(v.reportedValue()) + " " + v.reportedUnit() + " = " + shown;
+    }
+    StringJoiner extra = new StringJoiner(", ");
+    if (v.ratio() != null) {
+      extra.add(text.get("value.ratio", CardText.number(v.ratio())));
+    }
+    if (v.prolongation() != null) {
+      extra.add(text.get("value.prolongation", CardText.number(v.prolongation())));
+    }
+    String extras = extra.length() == 0 ? "" : " (" + extra + ")";
+    return text.get("value.line", text.get("analyte." + analyte), shown + extras, day, v.effective(), v.observation());
+  }
+}
