@@ -46,21 +46,24 @@ class SingleSourceOfThresholdsTest {
   }
 
   /**
-   * Cut-offs with a decimal point or of two or more digits, and every threshold unit literal, must not
-   * appear as literals in product sources. Single-digit integers (points 2, 3; PT 3 s, 6 s) are not
-   * searched as bare numbers because ordinary code uses them (exit codes, loop steps); their unit
-   * literals ('s') are too short to search either, so they rely on review and on the CQL-only scores.
+   * Cut-offs with a decimal point or of three or more digits, and every threshold unit literal, must not
+   * appear as literals in product sources. One- and two-digit integers (points, days, 50 x10^9/L) are
+   * everywhere in ordinary code (widths, exit codes), so they are flagged only where they are compared
+   * ({@code < 50}, {@code 28 >=}), which is how a copied threshold would be used.
    */
   @Test
   void noCqlThresholdAppearsInJavaOrTypeScript() throws IOException {
     Set<String> numbers = new LinkedHashSet<>();
+    Set<String> comparedNumbers = new LinkedHashSet<>();
     Set<String> units = new LinkedHashSet<>();
     for (String cql : cqlTexts()) {
       Matcher m = NUMERIC_DEFINE.matcher(cql);
       while (m.find()) {
         String value = m.group(2);
-        if (value.contains(".") || value.replace("-", "").length() >= 2) {
+        if (value.contains(".") || value.replace("-", "").length() >= 3) {
           numbers.add(value);
+        } else {
+          comparedNumbers.add(value);
         }
         if (m.group(4) != null && m.group(4).length() > 2) {
           units.add("'" + m.group(4) + "'");
@@ -68,9 +71,12 @@ class SingleSourceOfThresholdsTest {
         }
       }
     }
-    assertThat(numbers).as("thresholds found in cql/").contains("50", "100", "1.0", "5.0", "0.50", "28");
+    assertThat(numbers).as("thresholds found in cql/").contains("100", "1.0", "5.0", "0.50", "7.65");
+    assertThat(comparedNumbers).as("small thresholds found in cql/").contains("50", "28", "3");
     List<String> found = new ArrayList<>();
     found.addAll(occurrences(numbers, n -> Pattern.compile("(?<![\\w.\"'])" + Pattern.quote(n) + "(?![\\w.])")));
+    found.addAll(occurrences(comparedNumbers, n -> Pattern.compile(
+        "(?:[<>]=?|[!=]=)\\s*" + Pattern.quote(n) + "(?![\\w.])|(?<![\\w.])" + Pattern.quote(n) + "\\s*(?:[<>]=?|[!=]=)")));
     found.addAll(occurrences(units, u -> Pattern.compile(Pattern.quote(u))));
     assertThat(found).as("thresholds of cql/ written in Java/TypeScript sources").isEmpty();
   }
