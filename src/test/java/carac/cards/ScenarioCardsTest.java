@@ -1,0 +1,91 @@
+package carac.cards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import carac.cql.CqlEvaluator;
+import carac.cql.SiteConfiguration;
+import carac.fhir.PatientBundle;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every story's expected-cards.json through the real engine and the card layer: at each as-of the
+ * set of rule ids is exactly the expected one (an empty list = nothing may fire), each card has the
+ * expected indicator and quotes the expected values, and every card is valid CDS Hooks 2.0 as far as
+ * the card itself goes (summary under 140 characters, no empty strings).
+ */
+class ScenarioCardsTest {
+
+  private static final Path SCENARIOS = Path.of("fhir-resources/scenarios");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static CqlEvaluator evaluator;
+
+  @BeforeAll
+  static void compile() {
+    evaluator = new CqlEvaluator(SiteConfiguration.empty());
+  }
+
+  static Stream<Arguments> evaluations() throws IOException {
+    List<Arguments> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(SCENARIOS)) {
+      for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("expected-cards.json"))).sorted().toList()) {
+        for (JsonNode expected : JSON.readTree(dir.resolve("expected-cards.json").toFile())) {
+          out.add(Arguments.of(Named.of(dir.getFileName() + " @ " + expected.path("asOf").asText(), dir), expected));
+        }
+      }
+    }
+    assertThat(out).as("card expectations").hasSizeGreaterThan(20);
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("evaluations")
+  void cardsMatchTheStory(Path dir, JsonNode expected) throws IOException {
+    var patient = PatientBundle.parse(FhirContext.forR4Cached(), Files.readString(dir.resolve("bundle.json")));
+    var evaluation = evaluator.evaluate(patient.bundle(), patient.patientId(),
+        OffsetDateTime.parse(expected.path("asOf").asText()), patient.dataQuality());
+    String language = expected.path("language").asText("en");
+    List<Card> cards = new CardAssembler(language).cards(evaluation);
+
+    List<String> wanted = new ArrayList<>();
+    expected.path("cards").forEach(c -> wanted.add(c.path("rule").asText()));
+    assertThat(cards).extracting(c -> c.source().topic().code()).as("rules firing")
+        .containsExactlyInAnyOrderElementsOf(wanted);
+
+    for (JsonNode want : expected.path("cards")) {
+      String rule = want.path("rule").asText();
+      Card card = cards.stream().filter(c -> c.source().topic().code().equals(rule)).findFirst().orElseThrow();
+      if (want.has("indicator")) {
+        assertThat(card.indicator()).as(rule + " indicator").isEqualTo(want.path("indicator").asText());
+      }
+      want.path("summaryContains").forEach(q -> assertThat(card.summary()).as(rule + " summary").contains(q.asText()));
+      want.path("detailContains").forEach(q -> assertThat(card.detail()).as(rule + " detail").contains(q.asText()));
+      want.path("detailLacks").forEach(q -> assertThat(card.detail()).as(rule + " detail").doesNotContain(q.asText()));
+    }
+    for (Card card : cards) {
+      assertThat(card.summary().length()).as("summary length of " + card.source().topic().code()).isLessThan(140);
+      assertThat(card.summary()).isNotBlank();
+      assertThat(card.detail()).isNotBlank().contains("CW-grade");
+      assertThat(card.source().label()).isEqualTo("CARAC Watch");
+      assertThat(card.uuid()).isNotBlank();
+    }
+    if (expected.has("cwGrade")) {
+      int shownDay = evaluation.days().get(evaluation.days().size() - 1).day();
+      var day = evaluation.days().stream().filter(d -> d.day() == shownDay).findFirst().orElseThrow();
+      assertThat(day.cwGrade()).as("CW-grade at the as-of day").isEqualTo(expected.path("cwGrade").asInt());
+    }
+  }
+}
