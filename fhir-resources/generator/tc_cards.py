@@ -89,7 +89,8 @@ STORIES = {
     ],
     "tc-07-missing-data-indeterminate": [
         {"asOf": day_as_of("tc-07-missing-data-indeterminate", 12), "cwGrade": 1, "cards": [
-            card("R-FIB", "warning", ["Fibrinogen 0.9 g/L on day 12"], ["DIC not assessable"]), PEAK()]},
+            card("R-FIB", "warning", ["Fibrinogen 0.9 g/L on day 12"],
+                 ["DIC not assessable", "ISTH incomplete: PT, D-dimer missing; partial 3"]), PEAK()]},
         {"asOf": as_of("tc-07-missing-data-indeterminate"), "cwGrade": 3, "cards": [
             card("R-DIC", "critical", ["day 13", "ISTH 6 (met)"], ["Missing: PT"]),
             card("R-DIC-MGMT", "critical", ["LMWH not suggested"], ["platelets 40 10*9/L < 50 10*9/L"]),
@@ -106,10 +107,11 @@ STORIES = {
     ],
     "tc-09a-easix-creatinine-umol": [{"asOf": as_of("tc-09a-easix-creatinine-umol"), "cards": [
         card("R-THR", "info", ["baseline platelets 62"]),
-        card("R-BLD", "info", ["EASIX 8.12", "IL-10 9.2 pg/mL", "baseline platelets 62"], ["group: high"])]}],
+        card("R-BLD", "info", ["EASIX 8.12", "IL-10 9.2 pg/mL", "baseline platelets 62"],
+             ["group: high", "Korell et al. 2022"])]}],
     "tc-09b-easix-il10-at-cutoff": [{"asOf": as_of("tc-09b-easix-il10-at-cutoff"), "cards": [
         card("R-THR", "info", ["baseline platelets 40"]),
-        card("R-BLD", "info", ["baseline platelets 40"], ["group: low"], lacks=["Baseline EASIX", "Baseline IL-10 above"])]}],
+        card("R-BLD", "info", ["baseline platelets 40"], ["group: low"], lacks=["(> 7.65)", "Baseline IL-10 above"])]}],
     "tc-10-tocilizumab-falling-fibrinogen": [{"asOf": as_of("tc-10-tocilizumab-falling-fibrinogen"), "cwGrade": 1, "cards": [
         card("R-FIB", "warning", ["Fibrinogen 1.45 g/L on day 7"], ["Tocilizumab", "Perl et al. 2024"])]}],
     "tc-11-thrombosis-risk-then-dvt": [

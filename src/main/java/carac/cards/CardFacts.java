@@ -205,6 +205,10 @@ final class CardFacts {
       detail.append("\n- ").append(text.get("r-thr.factor.icans", first.get("grade"), first.get("onsetDay"),
           first.get("resource"), threshold("highGradeIcans")));
     }
+    if (Boolean.TRUE.equals(baseline.get("easixAboveEndothelialCutoff"))) {
+      detail.append("\n\n").append(text.get("r-bld.kor22", CardText.number(baseline.get("easix")),
+          threshold("easixEndothelial")));
+    }
     if (baseline.get("wangx23Group") != null) {
       detail.append("\n\n").append(text.get("r-bld.group." + baseline.get("wangx23Group")));
     } else {
@@ -235,7 +239,9 @@ final class CardFacts {
     String line = text.get("grade.line", text.get("grade.label"), graded == null ? "?" : graded.cwGrade(), d,
         data.get("peakCwGrade"));
     if (graded != null && graded.rules() != null && Boolean.TRUE.equals(graded.rules().get("dicNotAssessable"))) {
-      line += " " + text.get("grade.dic-not-assessable");
+      var isth = graded.isth();
+      line += " " + text.get("grade.dic-not-assessable") + " " + text.get("grade.isth-incomplete",
+          String.join(", ", isth.missing().stream().map(m -> text.get("item." + m)).toList()), isth.points());
     }
     return line;
   }
