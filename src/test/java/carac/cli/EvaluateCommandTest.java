@@ -49,10 +49,27 @@ class EvaluateCommandTest {
     assertThat(day10.get("isth").get("status").asText()).isEqualTo("met");
     assertThat(day10.get("isth").get("points").asInt()).isEqualTo(5);
     assertThat(day10.get("cdss").get("status").asText()).isEqualTo("not-met");
-    assertThat(day10.has("cwGrade")).isTrue();
+    assertThat(day10.get("cwGrade").asInt()).isEqualTo(3);
+    JsonNode cards = result.get("cards");
+    assertThat(cards).extracting(c -> c.get("source").get("topic").get("code").asText())
+        .containsExactlyInAnyOrder("R-DIC", "R-DIC-MGMT", "R-FIB", "R-STEROID", "R-PEAK", "R-THR");
+    JsonNode fib = cards.get(2);
+    assertThat(fib.get("summary").asText()).isEqualTo("Fibrinogen 0.8 g/L on day 11 (< 1.5 g/L): consider replacement");
+    assertThat(fib.get("indicator").asText()).isEqualTo("warning");
+    assertThat(fib.get("source").get("label").asText()).isEqualTo("CARAC Watch");
+    assertThat(fib.get("detail").asText()).contains("Observation/tc-02-crs-dic-tocilizumab-fib-d11")
+        .contains("Provisional CARAC severity (product definition)").contains("Data as of 2025-04-18T18:00:00+08:00");
+    assertThat(fib.get("uuid").asText()).matches("[0-9a-f-]{36}");
     assertThat(day10.get("values").get("fibrinogen").get("unit").asText()).isEqualTo("g/L");
     assertThat(day10.get("values").get("fibrinogen").get("observation").asText()).startsWith("Observation/tc-02-");
     assertThat(stderr()).doesNotContain("Exception");
+  }
+
+  @Test
+  void cardsSpeakSimplifiedChineseWhenConfigured() throws Exception {
+    assertThat(run("--bundle", TC02.toString(), "--as-of", "2025-04-18T18:00:00+08:00", "--language", "zh")).isZero();
+    JsonNode fib = JSON.readTree(stdout()).get("cards").get(2);
+    assertThat(fib.get("summary").asText()).isEqualTo("第 11 天纤维蛋白原 0.8 g/L（< 1.5 g/L）：考虑补充");
   }
 
   @Test
