@@ -146,13 +146,7 @@ final class CardFacts {
     var f = map(data.get("thrombosisFactors"));
     List<String> factors = new ArrayList<>();
     StringBuilder detail = new StringBuilder(text.get("r-thr.detail", threshold("thrombosisRiskLastDay")));
-    var icans = list(f.get("icans"));
-    if (!icans.isEmpty()) {
-      var first = map(icans.get(0));
-      factors.add(text.get("r-thr.factor.icans.short", first.get("grade")));
-      detail.append("\n- ").append(text.get("r-thr.factor.icans", first.get("grade"), first.get("onsetDay"),
-          first.get("resource"), threshold("highGradeIcans")));
-    }
+    addIcansFactor(list(f.get("icans")), factors, detail);
     var dd = list(f.get("dDimerDays"));
     if (!dd.isEmpty()) {
       var worst = dd.stream().map(CardFacts::map)
@@ -198,13 +192,7 @@ final class CardFacts {
       detail.append("\n- ").append(text.get("r-bld.factor.platelets", threshold("baselinePlatelets")))
           .append("\n  ").append(CardAssembler.quote(text, "platelets", plt, dayOf(plt)));
     }
-    var icans = list(f.get("icans"));
-    if (!icans.isEmpty()) {
-      var first = map(icans.get(0));
-      factors.add(text.get("r-thr.factor.icans.short", first.get("grade")));
-      detail.append("\n- ").append(text.get("r-thr.factor.icans", first.get("grade"), first.get("onsetDay"),
-          first.get("resource"), threshold("highGradeIcans")));
-    }
+    addIcansFactor(list(f.get("icans")), factors, detail);
     if (Boolean.TRUE.equals(baseline.get("easixAboveEndothelialCutoff"))) {
       detail.append("\n\n").append(text.get("r-bld.kor22", CardText.number(baseline.get("easix")),
           threshold("easixEndothelial")));
@@ -229,6 +217,17 @@ final class CardFacts {
       detail.append("\n- ").append(text.get("r-ht.item", text.get("analyte." + item.get("item")), item.get("points")));
     }
     return new RuleText(text.get("r-ht.summary", ht.get("points")), detail.toString(), null);
+  }
+
+  /** ICANS >= 3 is a factor of both risk cards (JOHN21); the first onset is quoted. */
+  private void addIcansFactor(List<Object> icans, List<String> factors, StringBuilder detail) {
+    if (icans.isEmpty()) {
+      return;
+    }
+    var first = map(icans.get(0));
+    factors.add(text.get("r-thr.factor.icans.short", first.get("grade")));
+    detail.append("\n- ").append(text.get("r-thr.factor.icans", first.get("grade"), first.get("onsetDay"),
+        first.get("resource"), threshold("highGradeIcans")));
   }
 
   // ---- shared lines ----------------------------------------------------------------------------------
