@@ -45,7 +45,7 @@ public final class CqlEvaluator {
   public CqlEvaluator(SiteConfiguration site) {
     this.site = Objects.requireNonNull(site, "site");
     this.fhirContext = FhirContext.forR4Cached();
-    this.modelResolver = new CachingModelResolverDecorator(new R4FhirModelResolver());
+    this.modelResolver = new CachingModelResolverDecorator(new SingleStepPathResolver());
     this.libraries = new CqlLibraries();
   }
 
@@ -139,6 +139,21 @@ public final class CqlEvaluator {
     var t = new Tuple();
     t.setElements(elements);
     return t;
+  }
+
+  /**
+   * The R4 model resolver, minus one cost: the engine's resolvePath compiles a regex on every property
+   * access to split dotted paths (10 % of evaluation time in the profile). A path without '.' or '['
+   * is one property, so it goes straight to resolveProperty, which is what the split loop would call.
+   */
+  private static final class SingleStepPathResolver extends R4FhirModelResolver {
+    @Override
+    public Object resolvePath(Object target, String path) {
+      if (target != null && !path.isEmpty() && path.indexOf('.') < 0 && path.indexOf('[') < 0) {
+        return resolveProperty(target, path);
+      }
+      return super.resolvePath(target, path);
+    }
   }
 
   /** The engine failed on this patient's data; the message names the failing expression. */
