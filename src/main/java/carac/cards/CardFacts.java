@@ -250,9 +250,17 @@ final class CardFacts {
       return "";
     }
     StringBuilder out = new StringBuilder("\n\n").append(text.get("dq.title"));
+    long later = 0;
     for (var issue : evaluation.dataQuality()) {
+      if ("future-dated".equals(issue.code())) {
+        later++; // results not yet known at the as-of time: one count, not one line each (P10)
+        continue;
+      }
       out.append("\n- ").append(issue.problem())
           .append(issue.resource() == null ? "" : " (" + issue.resource() + ")");
+    }
+    if (later > 0) {
+      out.append("\n- ").append(text.get("dq.future", later));
     }
     return out.toString();
   }
