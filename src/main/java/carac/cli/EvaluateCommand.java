@@ -80,7 +80,7 @@ public final class EvaluateCommand {
       err.println("error: " + e.getMessage());
       return 2;
     } catch (IOException | RuntimeException e) {
-      err.println("error: " + (System.getenv("CARAC_DEBUG") != null ? e.getMessage() : oneLine(e)));
+      err.println("error: " + oneLine(e));
       return 2;
     }
   }

@@ -28,7 +28,8 @@ import org.opencds.cqf.fhir.utility.repository.InMemoryFhirRepository;
 /**
  * The facade over the CQL engine: evaluates the CARAC libraries for one patient at one as-of instant.
  *
- * <p>Construction translates every library (about 2-4 s) and fails if any does not translate cleanly;
+ * <p>Construction translates every library (about 5 s on 2 cores) and fails if any does not translate
+ * cleanly;
  * build one per process and share it. {@link #evaluate} is thread-safe: each call gets a fresh engine,
  * repository and cache over its own bundle, so no state crosses between patients or requests.
  */
