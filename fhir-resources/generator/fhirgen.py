@@ -79,6 +79,18 @@ def qty(value, code, text_only=False):
     return {"value": num(value), "unit": code, "system": UCUM, "code": code}
 
 
+def card(rule, indicator, summary=(), detail=(), lacks=()):
+    """One expected card of expected-cards.json: rule id, indicator and the text it must (not) quote."""
+    c = {"rule": rule, "indicator": indicator}
+    if summary:
+        c["summaryContains"] = list(summary)
+    if detail:
+        c["detailContains"] = list(detail)
+    if lacks:
+        c["detailLacks"] = list(lacks)
+    return c
+
+
 class Story:
     def __init__(self, slug, day0, offset="+08:00", birth="1961-05-20", gender="male"):
         self.slug = slug

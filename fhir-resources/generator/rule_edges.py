@@ -23,7 +23,7 @@ ISTH items written plt | PT prolongation | fib | D-dimer ratio; CDSS = underlyin
 import json
 import os
 
-from fhirgen import Story, ICD10CM, SNOMED, SCENARIOS
+from fhirgen import Story, ICD10CM, SNOMED, SCENARIOS, card
 
 DAY0 = "2025-09-01"
 NORMAL = {"plt": "200", "pt": "12.0", "aptt": "30.0", "fib": "3.0", "dd": "0.30"}
@@ -33,15 +33,6 @@ WRITTEN = []
 
 # ---- card expectations ------------------------------------------------------------------------------------
 
-def card(rule, indicator, summary=(), detail=(), lacks=()):
-    c = {"rule": rule, "indicator": indicator}
-    if summary:
-        c["summaryContains"] = list(summary)
-    if detail:
-        c["detailContains"] = list(detail)
-    if lacks:
-        c["detailLacks"] = list(lacks)
-    return c
 
 
 def FIB(value, day):

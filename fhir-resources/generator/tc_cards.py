@@ -7,18 +7,11 @@ Run after the story scripts: python3 fhir-resources/generator/tc_cards.py
 import json
 import os
 
+from fhirgen import card
+
 SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios")
 
 
-def card(rule, indicator, summary=(), detail=(), lacks=()):
-    c = {"rule": rule, "indicator": indicator}
-    if summary:
-        c["summaryContains"] = list(summary)
-    if detail:
-        c["detailContains"] = list(detail)
-    if lacks:
-        c["detailLacks"] = list(lacks)
-    return c
 
 
 def as_of(slug, index=0):
