@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  // Relative asset paths: the same dist/ works under /app/ or any other path.
+  base: './',
+  define: {
+    // fhirclient's "pure" mode: rely on the browser's fetch/AbortController
+    // instead of bundling cross-fetch and its polyfills.
+    FHIRCLIENT_PURE: 'true',
+  },
+  build: {
+    target: 'es2022',
+    rollupOptions: {
+      input: {
+        launch: resolve(import.meta.dirname, 'launch.html'),
+        index: resolve(import.meta.dirname, 'index.html'),
+      },
+    },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+  },
+});
