@@ -16,6 +16,8 @@ export default defineConfig({
         launch: resolve(import.meta.dirname, 'launch.html'),
         index: resolve(import.meta.dirname, 'index.html'),
       },
+      // Code shared by both pages goes to one chunk named "shared" rather than after a random module.
+      output: { chunkFileNames: 'assets/shared-[hash].js', assetFileNames: 'assets/app-[hash][extname]' },
     },
   },
   test: {

@@ -157,6 +157,115 @@ public final class CqlEvaluator {
     }
   }
 
+  /**
+   * What the CARAC libraries retrieve, read from the compiled ELM of every library: one entry per retrieve,
+   * with the codes it filters on. No codes means the CQL reads every record of that type (also when the
+   * codes are a function argument known only at run time). The CDS Hooks prefetch is derived from this, so
+   * it cannot drift from the CQL. (The translator's DataRequirementsProcessor leaves codes of concepts in
+   * included libraries empty, so the ELM is walked here.)
+   */
+  public List<DataRequirement> dataRequirements() {
+    var manager = libraries.manager();
+    List<DataRequirement> requirements = new java.util.ArrayList<>();
+    for (String name : CqlLibraries.ALL) {
+      var compiled = manager.resolveLibrary(libraries.identifier(name));
+      var retrieves = new java.util.ArrayList<org.hl7.elm.r1.Retrieve>();
+      new RetrieveCollector().visitLibrary(compiled.getLibrary(), retrieves);
+      for (var retrieve : retrieves) {
+        List<DataRequirement.Code> codes = new java.util.ArrayList<>();
+        boolean resolved = retrieve.getCodes() != null && addCodes(manager, compiled, retrieve.getCodes(), codes);
+        requirements.add(new DataRequirement(
+            retrieve.getDataType().getLocalPart(),
+            resolved ? retrieve.getCodeProperty() : null,
+            resolved ? List.copyOf(codes) : List.of()));
+      }
+    }
+    return List.copyOf(requirements);
+  }
+
+  /** Adds the codes of a retrieve's code expression; false if they are not static (e.g. an operand). */
+  private boolean addCodes(
+      org.cqframework.cql.cql2elm.LibraryManager manager,
+      org.cqframework.cql.cql2elm.model.CompiledLibrary from,
+      org.hl7.elm.r1.Expression expression,
+      List<DataRequirement.Code> codes) {
+    if (expression instanceof org.hl7.elm.r1.ConceptRef ref) {
+      var owner = owner(manager, from, ref.getLibraryName());
+      for (var code : owner.resolveConceptRef(ref.getName()).getCode()) {
+        addCode(manager, owner, code, codes);
+      }
+      return true;
+    }
+    if (expression instanceof org.hl7.elm.r1.CodeRef ref) {
+      addCode(manager, from, ref, codes);
+      return true;
+    }
+    if (expression instanceof org.hl7.elm.r1.Property property && "codes".equals(property.getPath())
+        && property.getSource() != null) {
+      return addCodes(manager, from, property.getSource(), codes); // a Concept's codes, as the translator writes it
+    }
+    if (expression instanceof org.hl7.elm.r1.UnaryExpression unary) {
+      return addCodes(manager, from, unary.getOperand(), codes);
+    }
+    if (expression instanceof org.hl7.elm.r1.List list) {
+      for (var element : list.getElement()) {
+        if (!addCodes(manager, from, element, codes)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private void addCode(
+      org.cqframework.cql.cql2elm.LibraryManager manager,
+      org.cqframework.cql.cql2elm.model.CompiledLibrary from,
+      org.hl7.elm.r1.CodeRef ref,
+      List<DataRequirement.Code> codes) {
+    var owner = owner(manager, from, ref.getLibraryName());
+    var code = owner.resolveCodeRef(ref.getName());
+    var system = owner(manager, owner, code.getCodeSystem().getLibraryName())
+        .resolveCodeSystemRef(code.getCodeSystem().getName());
+    codes.add(new DataRequirement.Code(system.getId(), code.getId()));
+  }
+
+  /** The library an ELM reference points into: the same library, or the included one by its alias. */
+  private org.cqframework.cql.cql2elm.model.CompiledLibrary owner(
+      org.cqframework.cql.cql2elm.LibraryManager manager,
+      org.cqframework.cql.cql2elm.model.CompiledLibrary from,
+      String alias) {
+    if (alias == null) {
+      return from;
+    }
+    String path = from.resolveIncludeRef(alias).getPath();
+    return manager.resolveLibrary(libraries.identifier(path));
+  }
+
+  /** Collects every Retrieve node of a library's ELM. */
+  private static final class RetrieveCollector
+      extends org.cqframework.cql.elm.visiting.BaseElmLibraryVisitor<Void, List<org.hl7.elm.r1.Retrieve>> {
+    @Override
+    public Void visitRetrieve(org.hl7.elm.r1.Retrieve retrieve, List<org.hl7.elm.r1.Retrieve> found) {
+      found.add(retrieve);
+      return super.visitRetrieve(retrieve, found);
+    }
+
+    @Override
+    public Void defaultResult(org.hl7.elm.r1.Element element, List<org.hl7.elm.r1.Retrieve> found) {
+      return null;
+    }
+  }
+
+  /**
+   * One retrieve of the CQL: a FHIR resource type and, when the retrieve filters by code, the element
+   * path and the codes (any of them matches). No codes: the CQL reads every record of the type.
+   */
+  public record DataRequirement(String type, String codePath, List<Code> codes) {
+    /** A code system URI and code. */
+    public record Code(String system, String code) {}
+  }
+
   /** The engine failed on this patient's data; the message names the failing expression. */
   public static final class CqlEvaluationException extends RuntimeException {
     CqlEvaluationException(String message, Throwable cause) {

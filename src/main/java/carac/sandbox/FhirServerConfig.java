@@ -58,6 +58,8 @@ public class FhirServerConfig {
     settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
     settings.setAllowExternalReferences(true);
     settings.setAutoCreatePlaceholderReferenceTargets(false);
+    // stories keep records that point at another patient (data-quality cases) exactly as they are
+    settings.setEnforceReferentialIntegrityOnWrite(false);
     settings.setHibernateSearchIndexSearchParams(false);
     settings.setAdvancedHSearchIndexing(false);
     settings.setSchedulingDisabled(true);

@@ -1,0 +1,427 @@
+package carac.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Load benchmark of the CDS Hooks service, run as a client process on loopback against the real
+ * application started as a child process (bounded in time, killed at the end): one 35-day course from the
+ * cohort generator (day -7 ... 28, as of day 28 = the pinned "today") loaded as the only sandbox story;
+ * latency of patient-view with the full prefetch and without any (the service fetches everything from
+ * the sandbox FHIR server), throughput with {@code bench.threads} concurrent callers, and the service's own
+ * per-phase timers scraped from its Prometheus endpoint.
+ *
+ * <p>Options (system properties): {@code bench.jar} (target/carac-watch.jar), {@code bench.calls} (300 per
+ * mode), {@code bench.warmup} (60), {@code bench.threads} (2), {@code bench.throughputSeconds} (20),
+ * {@code bench.maxSeconds} (600, hard stop), {@code bench.heap} (1g), {@code bench.out}.
+ */
+public final class CdsHooksBenchmark {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String ISSUER = "https://bench-ehr.carac.example";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final ECKey key;
+  private final String base;
+
+  private CdsHooksBenchmark(ECKey key, String base) {
+    this.key = key;
+    this.base = base;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path basedir = Path.of(System.getProperty("bench.basedir", "."));
+    Path jar = Path.of(System.getProperty("bench.jar", basedir.resolve("target/carac-watch.jar").toString()));
+    int calls = Integer.getInteger("bench.calls", 300);
+    int warmup = Integer.getInteger("bench.warmup", 60);
+    int threads = Integer.getInteger("bench.threads", 2);
+    int throughputSeconds = Integer.getInteger("bench.throughputSeconds", 20);
+    long deadline = System.nanoTime() + Long.getLong("bench.maxSeconds", 600) * 1_000_000_000L;
+    Path out = Path.of(System.getProperty("bench.out", basedir.resolve("target/bench/cds-hooks-results.json").toString()));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " not found: run ./mvnw -B -q package -DskipTests first");
+    }
+
+    Path work = Files.createTempDirectory("carac-cds-bench");
+    var generator = new CohortBenchmark.CohortGenerator(
+        JSON.readTree(basedir.resolve("bench/cohort-template.json").toFile()), 20240108L);
+    var course = generator.patient(0);
+    String patientId = course.patient().patientId();
+    Path story = Files.createDirectories(work.resolve("stories/bench-35-day-course"));
+    FhirContext fhir = FhirContext.forR4Cached();
+    Files.writeString(story.resolve("bundle.json"), fhir.newJsonParser().encodeResourceToString(course.patient().bundle()));
+    ObjectNode scenario = JSON.createObjectNode().put("title", "Benchmark 35-day course").put("asOf", course.asOf().toString())
+        .put("patient", "Patient/" + patientId).put("description", course.observations() + " observations, day -7 to 28");
+    Files.writeString(story.resolve("scenario.json"), scenario.toString());
+
+    ECKey key = new ECKeyGenerator(Curve.P_384).keyID("bench-1").generate();
+    Path jwks = work.resolve("bench-ehr-jwks.json");
+    Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    int port = freePort();
+    int managementPort = freePort();
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + System.getProperty("bench.heap", "1g"),
+        "-jar", jar.toString(),
+        "--server.port=" + port, "--server.address=127.0.0.1",
+        "--carac.data-dir=" + work.resolve("data"),
+        "--carac.sandbox.scenarios=" + work.resolve("stories"),
+        "--carac.sandbox.fixed-instant=" + course.asOf().toInstant(),
+        "--carac.cds.time-zone=" + course.asOf().getOffset().getId(),
+        "--carac.cds.security.trusted-issuers[0].issuer=" + ISSUER,
+        "--carac.cds.security.trusted-issuers[0].jwks-file=" + jwks,
+        "--management.server.port=" + managementPort, "--management.server.address=127.0.0.1",
+        "--management.endpoints.web.exposure.include=health,prometheus",
+        "--logging.level.root=WARN"));
+    Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
+    System.err.println("started the application (pid " + app.pid() + ") on port " + port + "; log " + work.resolve("app.log"));
+    Map<String, Object> result = new LinkedHashMap<>();
+    try {
+      var bench = new CdsHooksBenchmark(key, "http://127.0.0.1:" + port);
+      long startMs = bench.waitUntilReady(patientId, deadline, app);
+      result.put("applicationReadyMs", startMs);
+      result.put("patient", Map.of("days", 35, "observations", course.observations(), "asOf", course.asOf().toString()));
+      result.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+      result.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+      String fhirToken = bench.fhirToken();
+      ObjectNode withPrefetch = bench.body(patientId, bench.prefetch(course.patient().bundle(), bench.discovery()), null);
+      ObjectNode withoutPrefetch = bench.body(patientId, null, fhirToken);
+
+      bench.latencies(withPrefetch, warmup, deadline);
+      bench.latencies(withoutPrefetch, warmup, deadline);
+      result.put("withPrefetch", stats(bench.latencies(withPrefetch, calls, deadline)));
+      result.put("withoutPrefetch", stats(bench.latencies(withoutPrefetch, calls, deadline)));
+      result.put("throughputWithPrefetch", bench.throughput(withPrefetch, threads, throughputSeconds, deadline));
+      result.put("throughputWithoutPrefetch", bench.throughput(withoutPrefetch, threads, throughputSeconds, deadline));
+      result.put("serverPhases", phases("http://127.0.0.1:" + managementPort + "/actuator/prometheus"));
+      result.put("serverPhasesFromLog", logPhases(work.resolve("app.log"), warmup + 1));
+      result.put("fhirSearchDirect", bench.directSearches(fhirToken, patientId, deadline));
+    } finally {
+      app.destroy();
+      if (!app.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        app.destroyForcibly();
+      }
+    }
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, JSON.writeValueAsString(result));
+    System.out.println(JSON.writeValueAsString(result));
+  }
+
+  private long waitUntilReady(String patientId, long deadline, Process app) throws Exception {
+    long start = System.nanoTime();
+    ObjectNode probe = null;
+    while (System.nanoTime() < deadline && app.isAlive()) {
+      try {
+        if (probe == null) {
+          probe = body(patientId, null, fhirToken());
+        }
+        var r = call(probe);
+        if (r.statusCode() == 200) {
+          return (System.nanoTime() - start) / 1_000_000;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(1000);
+    }
+    throw new IllegalStateException("the application did not become ready (see its log)");
+  }
+
+  /** A token for the sandbox FHIR server from its authorization server (client_credentials, read-only). */
+  private String fhirToken() throws Exception {
+    String basic = Base64.getEncoder().encodeToString("carac-confidential-test:change-me-confidential".getBytes(StandardCharsets.UTF_8));
+    var request = HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+        .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + URLEncoder.encode("user/*.rs", StandardCharsets.UTF_8)))
+        .build();
+    var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("token endpoint answered " + response.statusCode());
+    }
+    return JSON.readTree(response.body()).get("access_token").asText();
+  }
+
+  /** The service's prefetch templates (key → template) from its discovery endpoint. */
+  private Map<String, String> discovery() throws Exception {
+    String aud = base + "/cds-services";
+    Instant now = Instant.now();
+    var claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject("bench").audience(aud).issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(300))).jwtID(UUID.randomUUID().toString()).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+    jwt.sign(new ECDSASigner(key));
+    var response = HTTP.send(HttpRequest.newBuilder(URI.create(aud)).header("Authorization", "Bearer " + jwt.serialize()).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    Map<String, String> templates = new LinkedHashMap<>();
+    JSON.readTree(response.body()).get("services").get(0).get("prefetch").fields()
+        .forEachRemaining(e -> templates.put(e.getKey(), e.getValue().asText()));
+    return templates;
+  }
+
+  /**
+   * The prefetch an EHR would send for the advertised templates: the Patient, and per search key a searchset
+   * of the bundle's resources of that type (the generated course is all inside the look-back window).
+   */
+  private Map<String, JsonNode> prefetch(Bundle bundle, Map<String, String> templates) throws IOException {
+    FhirContext fhir = FhirContext.forR4Cached();
+    Map<String, Bundle> byType = new TreeMap<>();
+    Map<String, JsonNode> prefetch = new LinkedHashMap<>();
+    for (var e : bundle.getEntry()) {
+      Resource r = e.getResource();
+      if (r.fhirType().equals("Patient")) {
+        prefetch.put("patient", JSON.readTree(fhir.newJsonParser().encodeResourceToString(r)));
+      } else {
+        byType.computeIfAbsent(r.fhirType(), t -> new Bundle().setType(Bundle.BundleType.SEARCHSET)).addEntry().setResource(r);
+      }
+    }
+    for (var template : templates.entrySet()) {
+      String key = template.getKey();
+      String type = template.getValue().split("[/?]")[0];
+      if (type.equals("Patient")) {
+        continue;
+      }
+      Bundle set = byType.getOrDefault(type, new Bundle().setType(Bundle.BundleType.SEARCHSET));
+      prefetch.put(key, set.getEntry().isEmpty() ? null : JSON.readTree(fhir.newJsonParser().encodeResourceToString(set)));
+    }
+    return prefetch;
+  }
+
+  private ObjectNode body(String patientId, Map<String, JsonNode> prefetch, String fhirToken) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("hook", "patient-view");
+    body.put("hookInstance", UUID.randomUUID().toString());
+    body.putObject("context").put("userId", "Practitioner/bench").put("patientId", patientId);
+    if (fhirToken != null) {
+      body.put("fhirServer", base + "/fhir");
+      body.putObject("fhirAuthorization").put("access_token", fhirToken).put("token_type", "Bearer")
+          .put("expires_in", 3600).put("scope", "user/*.rs").put("subject", "bench");
+    }
+    if (prefetch != null) {
+      ObjectNode p = body.putObject("prefetch");
+      prefetch.forEach((k, v) -> p.set(k, v == null ? com.fasterxml.jackson.databind.node.NullNode.instance : v));
+    }
+    return body;
+  }
+
+  private HttpResponse<String> call(ObjectNode body) throws Exception {
+    String aud = base + "/cds-services/carac-patient-view";
+    Instant now = Instant.now();
+    var claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject("bench").audience(aud).issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(300))).jwtID(UUID.randomUUID().toString()).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+    jwt.sign(new ECDSASigner(key));
+    var request = HttpRequest.newBuilder(URI.create(aud)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + jwt.serialize()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private long[] latencies(ObjectNode body, int n, long deadline) throws Exception {
+    long[] nanos = new long[n];
+    int done = 0;
+    for (; done < n && System.nanoTime() < deadline; done++) {
+      long start = System.nanoTime();
+      var r = call(body);
+      nanos[done] = System.nanoTime() - start;
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("patient-view answered " + r.statusCode() + ": " + r.body());
+      }
+    }
+    return Arrays.copyOf(nanos, done);
+  }
+
+  private Map<String, Object> throughput(ObjectNode body, int threads, int seconds, long deadline) throws Exception {
+    long end = Math.min(deadline, System.nanoTime() + seconds * 1_000_000_000L);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      futures.add(pool.submit(() -> {
+        while (System.nanoTime() < end) {
+          try {
+            (call(body).statusCode() == 200 ? ok : failed).incrementAndGet();
+          } catch (Exception e) {
+            failed.incrementAndGet();
+          }
+        }
+        return null;
+      }));
+    }
+    for (var f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    double wall = (System.nanoTime() - start) / 1e9;
+    return Map.of("threads", threads, "seconds", round(wall), "hooks", ok.get(), "failed", failed.get(),
+        "hooksPerSecond", round(ok.get() / wall));
+  }
+
+  private static Map<String, Object> stats(long[] nanos) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return Map.of("calls", sorted.length, "p50Ms", ms(quantile(sorted, 0.5)), "p90Ms", ms(quantile(sorted, 0.9)),
+        "p99Ms", ms(quantile(sorted, 0.99)), "maxMs", ms(sorted[sorted.length - 1]));
+  }
+
+  /** Mean and max of each server-side phase (all calls, warm-up included) from the Prometheus endpoint. */
+  private static Map<String, Object> phases(String url) {
+    Map<String, Object> out = new TreeMap<>();
+    try {
+      var response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      String text = response.body();
+      if (!text.contains("carac_cds_phase_seconds")) {
+        out.put("error", "no carac_cds_phase timers at " + url + " (HTTP " + response.statusCode() + ")");
+      }
+      Map<String, double[]> sums = new TreeMap<>();
+      for (String line : text.split("\n")) {
+        if (!line.startsWith("carac_cds_phase_seconds_")) {
+          continue;
+        }
+        String name = line.substring("carac_cds_phase_seconds_".length(), line.indexOf('{'));
+        String endpoint = label(line, "endpoint");
+        String phase = label(line, "phase");
+        double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        double[] s = sums.computeIfAbsent(endpoint + "/" + phase, k -> new double[3]);
+        switch (name) {
+          case "count" -> s[0] = value;
+          case "sum" -> s[1] = value;
+          case "max" -> s[2] = value;
+          default -> { }
+        }
+      }
+      sums.forEach((k, s) -> out.put(k, Map.of("count", (long) s[0], "meanMs", round(s[0] == 0 ? 0 : s[1] / s[0] * 1000),
+          "maxMs", round(s[2] * 1000))));
+    } catch (Exception e) {
+      out.put("error", "could not scrape " + url + ": " + e.getMessage());
+    }
+    return out;
+  }
+
+  /**
+   * Median and p99 per phase (ms) of the measured calls, from the service's log lines
+   * ({@code phaseMicros={prefetch-parse=..., cql=...}}), split into calls with and without call-backs; the
+   * warm-up calls are skipped, the throughput runs are included.
+   */
+  private static Map<String, Object> logPhases(Path log, int skip) throws IOException {
+    Map<String, List<Long>> values = new TreeMap<>();
+    Map<String, Integer> seen = new TreeMap<>();
+    var pattern = java.util.regex.Pattern.compile("callbacks=(\\d+) phaseMicros=\\{([^}]*)}");
+    for (String line : Files.readAllLines(log)) {
+      var m = pattern.matcher(line);
+      if (m.find()) {
+        String mode = m.group(1).equals("0") ? "withPrefetch" : "withoutPrefetch";
+        if (seen.merge(mode, 1, Integer::sum) <= skip) {
+          continue; // readiness probe and warm-up
+        }
+        for (String part : m.group(2).split(", ")) {
+          String[] kv = part.split("=");
+          values.computeIfAbsent(mode + "/" + kv[0], k -> new ArrayList<>()).add(Long.parseLong(kv[1]));
+        }
+      }
+    }
+    Map<String, Object> out = new TreeMap<>();
+    values.forEach((k, v) -> {
+      long[] sorted = v.stream().mapToLong(Long::longValue).sorted().toArray();
+      out.put(k, Map.of("calls", sorted.length, "p50Ms", round(quantile(sorted, 0.5) / 1000.0),
+          "p99Ms", round(quantile(sorted, 0.99) / 1000.0)));
+    });
+    return out;
+  }
+
+  /** The sandbox FHIR server's own cost: each call-back query run directly, sequentially, 20 times. */
+  private Map<String, Object> directSearches(String token, String patientId, long deadline) throws Exception {
+    Map<String, Object> out = new TreeMap<>();
+    for (var e : discovery().entrySet()) {
+      String query = e.getValue().replace("{{context.patientId}}", patientId).replaceAll("&date=ge\\{\\{[^}]*}}", "");
+      query = query + (query.contains("?") ? "&_count=1000" : "");
+      long[] nanos = new long[20];
+      int pages = 0;
+      int n = 0;
+      for (; n < nanos.length && System.nanoTime() < deadline; n++) {
+        long start = System.nanoTime();
+        String url = base + "/fhir/" + query;
+        pages = 0;
+        while (url != null) {
+          var response = HTTP.send(HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
+              .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+          pages++;
+          url = null;
+          for (JsonNode link : JSON.readTree(response.body()).path("link")) {
+            if (link.path("relation").asText().equals("next")) {
+              url = link.path("url").asText();
+            }
+          }
+        }
+        nanos[n] = System.nanoTime() - start;
+      }
+      long[] sorted = Arrays.copyOf(nanos, n);
+      Arrays.sort(sorted);
+      out.put(e.getKey(), Map.of("pages", pages, "p50Ms", ms(quantile(sorted, 0.5))));
+    }
+    return out;
+  }
+
+  private static String label(String line, String name) {
+    int i = line.indexOf(name + "=\"");
+    return i < 0 ? "" : line.substring(i + name.length() + 2, line.indexOf('"', i + name.length() + 2));
+  }
+
+  private static long quantile(long[] sorted, double q) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private static double ms(long nanos) {
+    return round(nanos / 1e6);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package carac.cds;
+
+import carac.cql.CqlEvaluator;
+import carac.cql.SiteConfiguration;
+import carac.fhir.FhirFetchSettings;
+import carac.fhir.PatientDataFetcher;
+import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The CDS Hooks service's beans: evaluator, prefetch, call-backs, feedback store, timers. */
+@Configuration
+@EnableConfigurationProperties(CdsProperties.class)
+public class CdsConfiguration {
+
+  /** One evaluator per process (translation takes seconds); the app and the service share it. */
+  @Bean
+  @ConditionalOnMissingBean
+  public CqlEvaluator cqlEvaluator() {
+    return new CqlEvaluator(SiteConfiguration.empty());
+  }
+
+  @Bean
+  public PrefetchTemplates prefetchTemplates(CqlEvaluator evaluator, CdsProperties properties) {
+    return new PrefetchTemplates(evaluator.dataRequirements(), properties.lookbackDays());
+  }
+
+  @Bean(destroyMethod = "close")
+  public PatientDataFetcher patientDataFetcher(CdsProperties properties) {
+    var f = properties.fetch();
+    return new PatientDataFetcher(new FhirFetchSettings(
+        f.connectTimeout(), f.readTimeout(), f.totalBudget(), f.maxPages(), f.threads(), f.pageSize()));
+  }
+
+  @Bean
+  public PatientDataAssembler patientDataAssembler(PrefetchTemplates templates, PatientDataFetcher fetcher) {
+    return new PatientDataAssembler(templates, new PrefetchReader(FhirContext.forR4Cached()), fetcher);
+  }
+
+  @Bean
+  public PhaseTimers phaseTimers(MeterRegistry registry) {
+    return new PhaseTimers(registry);
+  }
+
+  @Bean(destroyMethod = "close")
+  public FeedbackStore feedbackStore(CdsProperties properties, @Value("${carac.data-dir:./data}") String dataDir) {
+    var f = properties.feedback();
+    String url = f.url() == null || f.url().isBlank()
+        ? "jdbc:h2:file:" + dataDir + "/feedback;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE"
+        : f.url();
+    return new FeedbackStore(url, f.username() == null ? "sa" : f.username(), f.password() == null ? "" : f.password());
+  }
+
+  @Bean
+  public PatientViewService patientViewService(PatientDataAssembler assembler, CqlEvaluator evaluator,
+      CdsProperties properties, PhaseTimers timers, FeedbackStore feedback, ObjectProvider<Clock> clock) {
+    return new PatientViewService(assembler, evaluator, properties, timers, feedback,
+        clock.getIfAvailable(Clock::systemDefaultZone));
+  }
+
+  /** Token times are checked against the real clock, never the sandbox's pinned "now". */
+  @Bean
+  public CdsJwtVerifier cdsJwtVerifier(CdsProperties properties) {
+    return new CdsJwtVerifier(properties.security(), Clock.systemUTC());
+  }
+}

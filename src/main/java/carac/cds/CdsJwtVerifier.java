@@ -1,0 +1,176 @@
+package carac.cds;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.io.File;
+import java.net.URL;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Verifies the JWT a CDS client sends on every call (CDS Hooks 2.0 security and best practices) with Nimbus
+ * JOSE: issuer on the trust list, {@code kid} present, asymmetric algorithm from the allow-list (never
+ * {@code none} or HMAC), key from the issuer's JWKS (URL or file) or from a {@code jku} on the issuer's
+ * allow-list, {@code aud} equal to the URL called, {@code exp}, {@code iat} not older than the limit, and
+ * {@code jti} never seen before. Failures throw {@link Rejected} whose message is for the log only.
+ */
+final class CdsJwtVerifier {
+
+  /** The token is refused; the reason goes to the log, never to the caller. */
+  static final class Rejected extends Exception {
+    Rejected(String reason) {
+      super(reason);
+    }
+  }
+
+  /** A verified caller. */
+  record Verified(String issuer, String subject, String jti, JWTClaimsSet claims, Map<String, Object> header) {}
+
+  private static final Set<String> REQUIRED = Set.of("iss", "aud", "exp", "iat", "jti");
+
+  private final Map<String, CdsProperties.TrustedIssuer> issuers = new ConcurrentHashMap<>();
+  private final Map<String, JWKSource<SecurityContext>> sources = new ConcurrentHashMap<>();
+  private final Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+  private final CdsProperties.Security settings;
+  private final JtiReplayCache replay;
+  private final Clock clock;
+
+  CdsJwtVerifier(CdsProperties.Security settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.replay = new JtiReplayCache(settings.replayCacheSize());
+    for (String name : settings.algorithms()) {
+      JWSAlgorithm alg = JWSAlgorithm.parse(name);
+      if (!JWSAlgorithm.Family.RSA.contains(alg) && !JWSAlgorithm.Family.EC.contains(alg)) {
+        throw new IllegalStateException("carac.cds.security.algorithms: " + name + " is not an asymmetric RSA/EC algorithm");
+      }
+      algorithms.add(alg);
+    }
+    for (var issuer : settings.trustedIssuers()) {
+      addIssuer(issuer);
+    }
+  }
+
+  /** Adds a trusted issuer at run time (the sandbox adds its own EHR this way). */
+  void addIssuer(CdsProperties.TrustedIssuer issuer) {
+    if (issuer.issuer() == null || issuer.issuer().isBlank()) {
+      throw new IllegalStateException("carac.cds.security.trusted-issuers: issuer is required");
+    }
+    if ((issuer.jwksUrl() == null || issuer.jwksUrl().isBlank()) == (issuer.jwksFile() == null || issuer.jwksFile().isBlank())) {
+      throw new IllegalStateException("trusted issuer " + issuer.issuer() + ": give exactly one of jwks-url or jwks-file");
+    }
+    if (issuer.jwksFile() != null && !issuer.jwksFile().isBlank()) {
+      try {
+        sources.put("file:" + issuer.issuer(), new ImmutableJWKSet<>(JWKSet.load(new File(issuer.jwksFile()))));
+      } catch (Exception e) {
+        throw new IllegalStateException("trusted issuer " + issuer.issuer() + ": cannot read " + issuer.jwksFile(), e);
+      }
+    }
+    issuers.put(issuer.issuer(), issuer);
+  }
+
+  int issuerCount() {
+    return issuers.size();
+  }
+
+  Verified verify(String token, String audience) throws Rejected {
+    SignedJWT jwt;
+    JWTClaimsSet unverified;
+    try {
+      jwt = SignedJWT.parse(token);
+      unverified = jwt.getJWTClaimsSet();
+    } catch (java.text.ParseException | ClassCastException e) {
+      throw new Rejected("not a signed JWT");
+    }
+    var header = jwt.getHeader();
+    if (!algorithms.contains(header.getAlgorithm())) {
+      throw new Rejected("algorithm " + header.getAlgorithm() + " not allowed");
+    }
+    if (header.getKeyID() == null || header.getKeyID().isBlank()) {
+      throw new Rejected("kid missing");
+    }
+    CdsProperties.TrustedIssuer issuer = unverified.getIssuer() == null ? null : issuers.get(unverified.getIssuer());
+    if (issuer == null) {
+      throw new Rejected("issuer not trusted");
+    }
+    JWKSource<SecurityContext> keys = keysFor(issuer, header.getJWKURL() == null ? null : header.getJWKURL().toString());
+
+    var processor = new DefaultJWTProcessor<SecurityContext>();
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+    var claimsVerifier = new DefaultJWTClaimsVerifier<SecurityContext>(
+        new HashSet<>(List.of(audience)), new JWTClaimsSet.Builder().issuer(issuer.issuer()).build(), new HashSet<>(REQUIRED), java.util.Collections.emptySet()) {
+      @Override
+      protected java.util.Date currentTime() {
+        return java.util.Date.from(clock.instant());
+      }
+    };
+    claimsVerifier.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+    processor.setJWTClaimsSetVerifier(claimsVerifier);
+    JWTClaimsSet claims;
+    try {
+      claims = processor.process(jwt, null);
+    } catch (Exception e) {
+      throw new Rejected("signature or claims invalid: " + e.getMessage());
+    }
+    Instant now = clock.instant();
+    Instant iat = claims.getIssueTime().toInstant();
+    if (iat.isBefore(now.minus(settings.maxIatAge()).minus(settings.clockSkew()))) {
+      throw new Rejected("iat too old");
+    }
+    if (iat.isAfter(now.plus(settings.clockSkew()))) {
+      throw new Rejected("iat in the future");
+    }
+    if (!replay.firstUse(issuer.issuer(), claims.getJWTID(), claims.getExpirationTime().toInstant(), now)) {
+      throw new Rejected("jti replayed");
+    }
+    return new Verified(issuer.issuer(), claims.getSubject(), claims.getJWTID(), claims, header.toJSONObject());
+  }
+
+  private JWKSource<SecurityContext> keysFor(CdsProperties.TrustedIssuer issuer, String jku) throws Rejected {
+    if (jku != null) {
+      if (!issuer.allowedJku().contains(jku)) {
+        throw new Rejected("jku not on the issuer's allow-list");
+      }
+      return remote(jku);
+    }
+    if (issuer.jwksFile() != null && !issuer.jwksFile().isBlank()) {
+      return sources.get("file:" + issuer.issuer());
+    }
+    return remote(issuer.jwksUrl());
+  }
+
+  private JWKSource<SecurityContext> remote(String url) {
+    return sources.computeIfAbsent("url:" + url, u -> {
+      try {
+        return JWKSourceBuilder.<SecurityContext>create(new URL(url))
+            .cache(settings.jwksCacheTtl().toMillis(), 5_000)
+            .rateLimited(30_000)
+            .build();
+      } catch (java.net.MalformedURLException e) {
+        throw new IllegalStateException("bad JWKS URL " + url, e);
+      }
+    });
+  }
+
+  static List<String> requiredClaims() {
+    return List.copyOf(REQUIRED);
+  }
+}

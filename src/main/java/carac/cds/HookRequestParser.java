@@ -1,0 +1,140 @@
+package carac.cds;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and checks a CDS Hooks 2.0 call body for one hook; every problem is a 400 naming the field (never
+ * its value, which may identify a patient).
+ */
+final class HookRequestParser {
+
+  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final String expectedHook;
+  private final List<String> allowedFhirServers;
+
+  HookRequestParser(String expectedHook, List<String> allowedFhirServers) {
+    this.expectedHook = expectedHook;
+    this.allowedFhirServers = allowedFhirServers;
+  }
+
+  static JsonNode readJson(byte[] body) {
+    if (body.length == 0) {
+      throw CdsException.badRequest("empty request body (a JSON object was expected)");
+    }
+    try {
+      JsonNode node = JSON.readTree(body);
+      if (node == null || !node.isObject()) {
+        throw CdsException.badRequest("the request body is not a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw CdsException.badRequest("malformed JSON at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr());
+    } catch (java.io.IOException e) {
+      throw CdsException.badRequest("unreadable request body");
+    }
+  }
+
+  HookRequest parse(byte[] body) {
+    JsonNode root = readJson(body);
+    String hook = text(root, "hook", true);
+    if (!expectedHook.equals(hook)) {
+      throw CdsException.badRequest("this service answers the hook '" + expectedHook + "', not '" + hook + "'");
+    }
+    String hookInstance = text(root, "hookInstance", true);
+    try {
+      UUID.fromString(hookInstance);
+    } catch (IllegalArgumentException e) {
+      throw CdsException.badRequest("hookInstance must be a UUID");
+    }
+    JsonNode context = root.get("context");
+    if (context == null || !context.isObject()) {
+      throw CdsException.badRequest("context is required and must be an object");
+    }
+    String patientId = text(context, "patientId", true);
+    if (!FHIR_ID.matcher(patientId).matches()) {
+      throw CdsException.badRequest("context.patientId is not a FHIR id");
+    }
+    String userId = text(context, "userId", false);
+    String encounterId = text(context, "encounterId", false);
+
+    String fhirServer = text(root, "fhirServer", false);
+    if (fhirServer != null) {
+      checkFhirServer(fhirServer);
+    }
+    String accessToken = null;
+    JsonNode auth = root.get("fhirAuthorization");
+    if (auth != null && !auth.isNull()) {
+      if (!auth.isObject()) {
+        throw CdsException.badRequest("fhirAuthorization must be an object");
+      }
+      if (fhirServer == null) {
+        throw CdsException.badRequest("fhirServer is required when fhirAuthorization is present");
+      }
+      accessToken = text(auth, "access_token", true);
+      if (!"bearer".equalsIgnoreCase(text(auth, "token_type", true))) {
+        throw CdsException.badRequest("fhirAuthorization.token_type must be Bearer");
+      }
+      JsonNode expires = auth.get("expires_in");
+      if (expires == null || !expires.isNumber() || expires.asLong() <= 0) {
+        throw CdsException.badRequest("fhirAuthorization.expires_in must be a positive number of seconds");
+      }
+      text(auth, "scope", true);
+      text(auth, "subject", true);
+    }
+    Map<String, JsonNode> prefetch = new LinkedHashMap<>();
+    JsonNode p = root.get("prefetch");
+    if (p != null && !p.isNull()) {
+      if (!p.isObject()) {
+        throw CdsException.badRequest("prefetch must be an object");
+      }
+      p.fields().forEachRemaining(e -> prefetch.put(e.getKey(), e.getValue()));
+    }
+    return new HookRequest(hook, hookInstance, patientId, userId, encounterId, fhirServer, accessToken, prefetch);
+  }
+
+  private void checkFhirServer(String fhirServer) {
+    try {
+      URI uri = new URI(fhirServer);
+      if (!uri.isAbsolute() || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null) {
+        throw CdsException.badRequest("fhirServer must be an absolute http(s) base URL");
+      }
+    } catch (URISyntaxException e) {
+      throw CdsException.badRequest("fhirServer is not a URL");
+    }
+    if (!allowedFhirServers.isEmpty()
+        && allowedFhirServers.stream().noneMatch(a -> fhirServer.equals(a) || fhirServer.startsWith(CdsProperties.stripSlash(a) + "/"))) {
+      throw new CdsException(org.springframework.http.HttpStatus.FORBIDDEN, "forbidden",
+          "fhirServer is not on this service's allow-list");
+    }
+  }
+
+  private static String text(JsonNode node, String field, boolean required) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw CdsException.badRequest(field + " is required");
+      }
+      return null;
+    }
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw CdsException.badRequest(field + " must be a non-empty string");
+    }
+    return v.asText();
+  }
+}

@@ -1,0 +1,145 @@
+package carac.cds;
+
+import carac.cql.CaracEvaluation.DataQualityIssue;
+import carac.fhir.FetchResult;
+import carac.fhir.PatientDataFetcher;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Gathers one patient's data for a hook call: what the prefetch holds, and for every key that is absent or
+ * failed, the same query run against {@code fhirServer} with the caller's token. The result names every key
+ * that could not be obtained. No Patient, or no clinical data at all: 412.
+ */
+public final class PatientDataAssembler {
+
+  /** The gathered data; {@code bundle} has the Patient first and no duplicates (by type and id). */
+  public record Gathered(Bundle bundle, List<Unavailable> unavailable, List<DataQualityIssue> dataQuality, int callbacks) {}
+
+  /** How long each part took, for the phase timers. */
+  public interface PhaseClock {
+    <T> T time(String phase, java.util.function.Supplier<T> work);
+  }
+
+  private final PrefetchTemplates templates;
+  private final PrefetchReader reader;
+  private final PatientDataFetcher fetcher;
+
+  public PatientDataAssembler(PrefetchTemplates templates, PrefetchReader reader, PatientDataFetcher fetcher) {
+    this.templates = templates;
+    this.reader = reader;
+    this.fetcher = fetcher;
+  }
+
+  public Gathered gather(HookRequest request, LocalDate today, PhaseClock clock) {
+    Map<String, List<Resource>> data = new LinkedHashMap<>();
+    Map<String, String> missing = new LinkedHashMap<>();
+    clock.time("prefetch-parse", () -> {
+      for (String key : templates.templates().keySet()) {
+        JsonNode value = request.prefetch().get(key);
+        var read = reader.read(value, request.prefetch().containsKey(key));
+        if (read.state() == PrefetchReader.State.DATA && (!key.equals(PrefetchTemplates.PATIENT_KEY)
+            || holdsPatient(read.resources(), request.patientId()))) {
+          data.put(key, read.resources());
+        } else {
+          missing.put(key, read.state() == PrefetchReader.State.DATA ? "prefetched Patient is not context.patientId" : read.reason());
+        }
+      }
+      return null;
+    });
+
+    Map<String, FetchResult.Reason> causes = new LinkedHashMap<>();
+    int callbacks = 0;
+    if (!missing.isEmpty() && request.fhirServer() != null) {
+      Map<String, String> queries = new LinkedHashMap<>();
+      Map<String, String> context = Map.of("patientId", request.patientId());
+      for (String key : missing.keySet()) {
+        queries.put(key, PrefetchTemplates.resolve(templates.templates().get(key), context, today));
+      }
+      callbacks = queries.size();
+      Map<String, FetchResult> fetched =
+          clock.time("callbacks", () -> fetcher.fetch(request.fhirServer(), request.accessToken(), queries));
+      for (var e : fetched.entrySet()) {
+        if (e.getValue() instanceof FetchResult.Success ok
+            && (!e.getKey().equals(PrefetchTemplates.PATIENT_KEY) || holdsPatient(ok.resources(), request.patientId()))) {
+          data.put(e.getKey(), ok.resources());
+          missing.remove(e.getKey());
+        } else if (e.getValue() instanceof FetchResult.Failure f) {
+          missing.put(e.getKey(), f.detail());
+          causes.put(e.getKey(), f.reason());
+        } else {
+          missing.put(e.getKey(), "the FHIR server returned another Patient");
+        }
+      }
+    } else if (!missing.isEmpty()) {
+      missing.replaceAll((k, reason) -> reason + "; no fhirServer to fetch it from");
+    }
+
+    if (!data.containsKey(PrefetchTemplates.PATIENT_KEY)) {
+      throw new DataUnavailableException("not-found",
+          "the Patient could not be obtained (" + missing.get(PrefetchTemplates.PATIENT_KEY) + ")", causes);
+    }
+    if (data.size() == 1 && templates.templates().size() > 1) {
+      throw new DataUnavailableException("incomplete",
+          "none of the patient's clinical data could be obtained ("
+              + String.join("; ", new LinkedHashSet<>(missing.values())) + ")", causes);
+    }
+    List<Unavailable> unavailable = new ArrayList<>();
+    missing.forEach((k, v) -> unavailable.add(new Unavailable(k, v)));
+    return assemble(request.patientId(), data, unavailable, callbacks);
+  }
+
+  /** 412: the data cannot be obtained; {@code causes} says why per key that was fetched and failed. */
+  public static final class DataUnavailableException extends CdsException {
+    private final Map<String, FetchResult.Reason> causes;
+
+    DataUnavailableException(String issueCode, String message, Map<String, FetchResult.Reason> causes) {
+      super(HttpStatus.PRECONDITION_FAILED, issueCode, message);
+      this.causes = Map.copyOf(causes);
+    }
+
+    public Map<String, FetchResult.Reason> causes() {
+      return causes;
+    }
+  }
+
+  private static Gathered assemble(String patientId, Map<String, List<Resource>> data, List<Unavailable> unavailable, int callbacks) {
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+    Set<String> seen = new LinkedHashSet<>();
+    List<DataQualityIssue> issues = new ArrayList<>();
+    Patient patient = (Patient) data.get(PrefetchTemplates.PATIENT_KEY).stream()
+        .filter(r -> r instanceof Patient p && patientId.equals(p.getIdElement().getIdPart())).findFirst().orElseThrow();
+    add(bundle, seen, patient);
+    for (var resources : data.values()) {
+      for (Resource r : resources) {
+        if (r instanceof Patient p && !patientId.equals(p.getIdElement().getIdPart())) {
+          issues.add(new DataQualityIssue("Patient", "other-patient", "record for another patient: ignored, never shown"));
+        } else if (!(r instanceof Patient)) {
+          add(bundle, seen, r);
+        }
+      }
+    }
+    return new Gathered(bundle, List.copyOf(unavailable), List.copyOf(issues), callbacks);
+  }
+
+  private static void add(Bundle bundle, Set<String> seen, Resource r) {
+    String key = r.fhirType() + "/" + r.getIdElement().getIdPart();
+    if (r.getIdElement().getIdPart() == null || seen.add(key)) {
+      bundle.addEntry().setResource(r);
+    }
+  }
+
+  private static boolean holdsPatient(List<Resource> resources, String patientId) {
+    return resources.stream().anyMatch(r -> r instanceof Patient p && patientId.equals(p.getIdElement().getIdPart()));
+  }
+}

@@ -1,0 +1,197 @@
+package carac.sandbox;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts every patient story into the sandbox FHIR server with its dates moved so that the story's as-of
+ * day is today. Idempotent: each resource is written with PUT under its own id, and a story already
+ * shifted to today is left as it is, so a restart neither duplicates nor loses data; on a later day the
+ * story is moved again.
+ */
+@Component
+public class ScenarioLoader {
+
+  /** Tags every resource a story put into the server; the Patient's tag also says to which day. */
+  public static final String TAG_SYSTEM = "https://carac-watch.example.org/CodeSystem/sandbox";
+
+  private static final Logger log = LoggerFactory.getLogger(ScenarioLoader.class);
+
+  private final FhirContext fhirContext;
+  private final IFhirSystemDao<Bundle, ?> systemDao;
+  private final DaoRegistry daoRegistry;
+  private final Clock clock;
+  private final SandboxProperties properties;
+  private final ObjectMapper json = new ObjectMapper();
+  private final AtomicInteger written = new AtomicInteger();
+
+  public ScenarioLoader(
+      FhirContext fhirContext,
+      IFhirSystemDao<Bundle, ?> systemDao,
+      DaoRegistry daoRegistry,
+      Clock clock,
+      SandboxProperties properties) {
+    this.fhirContext = fhirContext;
+    this.systemDao = systemDao;
+    this.daoRegistry = daoRegistry;
+    this.clock = clock;
+    this.properties = properties;
+  }
+
+  /** Loads every story; returns them in name order. */
+  public List<Story> loadAll() {
+    List<Story> stories = new ArrayList<>();
+    for (StorySource source : sources()) {
+      stories.add(load(source));
+    }
+    stories.sort(Comparator.comparing(Story::name));
+    return stories;
+  }
+
+  /** Stories written (not skipped) since start, for the start-up report and tests. */
+  public int writtenCount() {
+    return written.get();
+  }
+
+  private Story load(StorySource source) {
+    JsonNode scenario = readJson(source.scenarioJson());
+    OffsetDateTime asOf = OffsetDateTime.parse(scenario.path("asOf").asText());
+    long shift = DateShifter.daysToToday(asOf, clock);
+    String shiftTag = "shifted-" + asOf.plusDays(shift).toLocalDate();
+    Bundle bundle = fhirContext.newJsonParser().parseResource(Bundle.class, source.bundleJson());
+    String patientId = patientId(bundle, source.name());
+
+    Story story =
+        new Story(
+            source.name(),
+            scenario.path("title").asText(source.name()),
+            scenario.path("description").asText(""),
+            patientId,
+            asOf.plusDays(shift),
+            shift);
+    if (alreadyShifted(patientId, shiftTag)) {
+      return story;
+    }
+    systemDao.transaction(new SystemRequestDetails(), transaction(bundle, shift, shiftTag, source.name()));
+    written.incrementAndGet();
+    log.info("Loaded story {} ({} resources, dates moved {} days)", source.name(), bundle.getEntry().size(), shift);
+    return story;
+  }
+
+  private Bundle transaction(Bundle collection, long shift, String shiftTag, String storyName) {
+    DateShifter shifter = new DateShifter(fhirContext);
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (Bundle.BundleEntryComponent entry : collection.getEntry()) {
+      Resource resource = entry.getResource();
+      shifter.shift(resource, shift);
+      resource.getMeta().addTag(TAG_SYSTEM, "story", storyName);
+      if (resource instanceof Patient) {
+        resource.getMeta().addTag(TAG_SYSTEM, shiftTag, "dates moved so the as-of day is this day");
+      }
+      String ref = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+      transaction
+          .addEntry()
+          .setFullUrl(ref)
+          .setResource(resource)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT)
+          .setUrl(ref);
+    }
+    return transaction;
+  }
+
+  private boolean alreadyShifted(String patientId, String shiftTag) {
+    try {
+      Patient existing =
+          (Patient) daoRegistry.getResourceDao("Patient").read(new org.hl7.fhir.r4.model.IdType("Patient", patientId),
+              new SystemRequestDetails());
+      return existing.getMeta().getTag(TAG_SYSTEM, shiftTag) != null;
+    } catch (ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+      return false;
+    }
+  }
+
+  private static String patientId(Bundle bundle, String story) {
+    return bundle.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(Patient.class::isInstance)
+        .map(r -> r.getIdElement().getIdPart())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("story " + story + " has no Patient"));
+  }
+
+  private JsonNode readJson(String text) {
+    try {
+      return json.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private record StorySource(String name, String scenarioJson, String bundleJson) {}
+
+  private List<StorySource> sources() {
+    try {
+      return properties.scenarios() != null ? folderSources(properties.scenarios()) : packagedSources();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the patient stories", e);
+    }
+  }
+
+  private static List<StorySource> folderSources(Path root) throws IOException {
+    List<StorySource> list = new ArrayList<>();
+    try (var dirs = Files.list(root)) {
+      for (Path dir : dirs.sorted().toList()) {
+        Path scenario = dir.resolve("scenario.json");
+        Path bundle = dir.resolve("bundle.json");
+        if (Files.isRegularFile(scenario) && Files.isRegularFile(bundle)) {
+          list.add(new StorySource(dir.getFileName().toString(), Files.readString(scenario), Files.readString(bundle)));
+        }
+      }
+    }
+    return list;
+  }
+
+  private static List<StorySource> packagedSources() throws IOException {
+    var resolver = new PathMatchingResourcePatternResolver();
+    List<StorySource> list = new ArrayList<>();
+    for (var scenario : resolver.getResources("classpath*:scenarios/*/scenario.json")) {
+      var bundle = scenario.createRelative("bundle.json");
+      String url = scenario.getURL().toString();
+      String name = url.substring(0, url.lastIndexOf('/'));
+      name = name.substring(name.lastIndexOf('/') + 1);
+      list.add(new StorySource(name, read(scenario.getInputStream()), read(bundle.getInputStream())));
+    }
+    return list;
+  }
+
+  private static String read(InputStream in) throws IOException {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

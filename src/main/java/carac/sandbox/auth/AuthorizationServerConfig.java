@@ -1,0 +1,184 @@
+package carac.sandbox.auth;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The sandbox's SMART App Launch 2.2 authorization server, built on Spring Authorization Server: EHR and
+ * standalone launch, PKCE S256 required for every client, {@code aud} checked, launch context in the token
+ * response, refresh tokens only when {@code offline_access} or {@code online_access} was granted,
+ * introspection (RFC 7662) and revocation (RFC 7009), OpenID Connect with {@code fhirUser}.
+ */
+@Configuration
+@EnableConfigurationProperties(AuthProperties.class)
+public class AuthorizationServerConfig {
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain authorizationServerChain(
+      HttpSecurity http,
+      OAuth2AuthorizationService authorizations,
+      LaunchContexts launches,
+      AuthProperties properties,
+      OAuth2TokenGenerator<?> tokenGenerator)
+      throws Exception {
+    OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+    var smartChecks = new SmartAuthorizationRequestValidator(AuthorizationServerConfig::fhirBaseOfCurrentRequest, launches);
+    http.securityMatcher(server.getEndpointsMatcher())
+        .with(server, as -> as
+            .tokenGenerator(tokenGenerator)
+            .oidc(Customizer.withDefaults())
+            .authorizationEndpoint(endpoint -> endpoint.authenticationProviders(providers -> providers.forEach(p -> {
+              if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+                codeRequests.setAuthenticationValidator(
+                    new OAuth2AuthorizationCodeRequestAuthenticationValidator().andThen(smartChecks));
+              }
+            })))
+            .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(
+                new SmartTokenResponseHandler(authorizations, launches, properties))))
+        .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+        // SAS registers its endpoint filter at this offset during build(); ours is registered first, so runs first
+        .addFilterBefore(new PatientPickerFilter(),
+            org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter.class)
+        .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+            new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+    return http.build();
+  }
+
+  /** The FHIR base as the browser sees it; the value {@code aud} must carry. */
+  static String fhirBaseOfCurrentRequest() {
+    return ServletUriComponentsBuilder.fromCurrentContextPath().path("/fhir").build().toUriString();
+  }
+
+  @Bean
+  RegisteredClientRepository registeredClients(AuthProperties properties,
+      org.springframework.security.crypto.password.PasswordEncoder passwords) {
+    List<RegisteredClient> clients = new ArrayList<>();
+    for (AuthProperties.Client c : properties.clients()) {
+      RegisteredClient.Builder builder = RegisteredClient.withId(UUID.nameUUIDFromBytes(c.clientId().getBytes()).toString())
+          .clientId(c.clientId())
+          .clientSettings(ClientSettings.builder().requireProofKey(!c.grantTypes().equals(List.of("client_credentials")))
+              .requireAuthorizationConsent(false).build())
+          .tokenSettings(TokenSettings.builder()
+              .accessTokenTimeToLive(properties.accessTokenLifetime())
+              .refreshTokenTimeToLive(properties.refreshTokenLifetime())
+              .reuseRefreshTokens(false)
+              .build());
+      if (c.isPublic()) {
+        builder.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+      } else {
+        builder.clientSecret(passwords.encode(c.secret()))
+            .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+            .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
+      }
+      c.grantTypes().forEach(g -> builder.authorizationGrantType(new AuthorizationGrantType(g)));
+      c.redirectUris().forEach(builder::redirectUri);
+      c.scopes().forEach(builder::scope);
+      clients.add(builder.build());
+    }
+    return new InMemoryRegisteredClientRepository(clients);
+  }
+
+  /** Authorizations live in memory: a restart ends app sessions (the apps launch again), never data. */
+  @Bean
+  OAuth2AuthorizationService authorizationService(RegisteredClientRepository clients) {
+    return new InMemoryOAuth2AuthorizationService();
+  }
+
+  @Bean
+  JWKSource<SecurityContext> jwkSource(@Value("${carac.data-dir}") Path dataDir) {
+    var key = SigningKey.loadOrCreate(dataDir.resolve("keys/authorization-server.jwk.json"), new RSAKeyGenerator(2048));
+    return new ImmutableJWKSet<>(new JWKSet(key));
+  }
+
+  @Bean
+  JwtEncoder jwtEncoder(JWKSource<SecurityContext> keys) {
+    return new NimbusJwtEncoder(keys);
+  }
+
+  @Bean
+  AuthorizationServerSettings authorizationServerSettings() {
+    return AuthorizationServerSettings.builder().build();
+  }
+
+  @Bean
+  OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder encoder, OAuth2TokenCustomizer<JwtEncodingContext> customizer) {
+    JwtGenerator jwt = new JwtGenerator(encoder);
+    jwt.setJwtCustomizer(customizer);
+    OAuth2RefreshTokenGenerator refresh = new OAuth2RefreshTokenGenerator();
+    // SMART: a refresh token only for offline_access / online_access
+    OAuth2TokenGenerator<org.springframework.security.oauth2.core.OAuth2RefreshToken> smartRefresh = context ->
+        OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
+                && (context.getAuthorizedScopes().contains("offline_access")
+                    || context.getAuthorizedScopes().contains("online_access"))
+            ? refresh.generate(context)
+            : null;
+    return new DelegatingOAuth2TokenGenerator(jwt, smartRefresh);
+  }
+
+  /** Puts the launch context and the user's FHIR identity into the access token and the id_token. */
+  @Bean
+  OAuth2TokenCustomizer<JwtEncodingContext> smartClaims(LaunchContexts launches, AuthProperties properties) {
+    return context -> {
+      SmartContext smart = SmartContext.of(context.getAuthorization(), launches, properties);
+      if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+        context.getClaims().claim("scope", String.join(" ", context.getAuthorizedScopes()));
+        if (smart.patientId() != null) {
+          context.getClaims().claim("patient", smart.patientId());
+        }
+        if (smart.fhirUser() != null) {
+          context.getClaims().claim("fhirUser", smart.fhirUser());
+        }
+      } else if ("id_token".equals(context.getTokenType().getValue()) && smart.fhirUser() != null
+          && context.getAuthorizedScopes().contains("fhirUser")) {
+        context.getClaims().claim("fhirUser", smart.fhirUser());
+      }
+    };
+  }
+
+  static Set<String> scopeSet(String scope) {
+    return scope == null || scope.isBlank() ? Set.of() : Set.of(scope.trim().split("\\s+"));
+  }
+}

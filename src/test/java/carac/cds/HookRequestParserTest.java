@@ -1,0 +1,61 @@
+package carac.cds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every malformed request of cds-requests/bad-requests.json is refused with its status and a message. */
+class HookRequestParserTest {
+
+  private final HookRequestParser parser = new HookRequestParser("patient-view", List.of());
+
+  static Stream<Arguments> badRequests() throws Exception {
+    JsonNode cases = new ObjectMapper().readTree(HookRequestParserTest.class.getResourceAsStream("/cds-requests/bad-requests.json"));
+    return java.util.stream.StreamSupport.stream(cases.spliterator(), false)
+        .map(c -> Arguments.of(c.get("name").asText(), c.get("status").asInt(), c.get("body").asText()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badRequests")
+  void refuses(String name, int status, String body) {
+    assertThatThrownBy(() -> parser.parse(body.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(CdsException.class, e -> {
+          assertThat(e.status().value()).isEqualTo(status);
+          assertThat(e.getMessage()).isNotBlank().doesNotContain("p2");
+        });
+  }
+
+  @Test
+  void readsAValidCallWithPrefetchStates() {
+    String body = """
+        {"hook":"patient-view","hookInstance":"d2a9c5a4-4a1c-4c59-9a44-2b3c7e0f1a11",
+         "fhirServer":"https://ehr.example/fhir",
+         "fhirAuthorization":{"access_token":"t","token_type":"Bearer","expires_in":300,"scope":"patient/*.rs","subject":"ehr"},
+         "context":{"userId":"Practitioner/1","patientId":"p-1"},
+         "prefetch":{"patient":{"resourceType":"Patient","id":"p-1"},"conditions":null}}""";
+    HookRequest r = parser.parse(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.patientId()).isEqualTo("p-1");
+    assertThat(r.accessToken()).isEqualTo("t");
+    assertThat(r.prefetch()).containsKeys("patient", "conditions").doesNotContainKey("observations");
+    assertThat(r.prefetch().get("conditions").isNull()).isTrue();
+  }
+
+  @Test
+  void enforcesTheFhirServerAllowList() {
+    var strict = new HookRequestParser("patient-view", List.of("https://ehr.example/fhir"));
+    String body = """
+        {"hook":"patient-view","hookInstance":"d2a9c5a4-4a1c-4c59-9a44-2b3c7e0f1a11",
+         "fhirServer":"https://evil.example/fhir","context":{"patientId":"p-1"}}""";
+    assertThatThrownBy(() -> strict.parse(body.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(CdsException.class, e -> assertThat(e.status().value()).isEqualTo(403));
+  }
+}
