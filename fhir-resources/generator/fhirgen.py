@@ -66,6 +66,11 @@ CAR_T = {  # product -> MedicationAdministration coding (system, code)
 }
 
 
+# clinical-reference.md §8.6, fhir-input-profile.md P7: chart context only (no rule reads them)
+STEROID = {"dexamethasone": "3264", "methylprednisolone": "6902"}
+ANTICOAGULANT = {"enoxaparin": "67108", "heparin": "5224"}
+
+
 def num(v):
     """JSON number from a Python value; strings like '1.40' keep their written decimals."""
     if isinstance(v, str):
@@ -142,6 +147,12 @@ class Story:
                          "medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": rxnorm}]},
                          "subject": self.subject(), "effectiveDateTime": self.dt(day, time)})
 
+    def steroid(self, day, drug="dexamethasone", time="14:00", status="completed"):
+        return self.medication(day, STEROID[drug], drug[:4], time, status)
+
+    def anticoagulant(self, day, drug="enoxaparin", time="12:00", status="completed"):
+        return self.medication(day, ANTICOAGULANT[drug], drug[:4], time, status)
+
     def lymphodepletion(self, day, time="08:00"):
         return self.medication(day, "24698", "ld-flu", time)  # fludarabine
 
@@ -217,6 +228,23 @@ class Story:
                          "code": {"coding": [{"system": LOCAL, "code": "cdss-clinical-" + item}]},
                          "subject": self.subject(), "effectiveDateTime": self.dt(day, time),
                          "valueBoolean": value})
+
+    # ---- chart expectations (expected-chart.json) -------------------------------------------
+    def event(self, kind, day, resource, grade=None):
+        """One expected chart event for a resource of this story (day since infusion, its date)."""
+        return {"kind": kind, "day": day, "date": self.date(day), "grade": grade,
+                "resource": f"{resource['resourceType']}/{resource['id']}"}
+
+    def chart(self, as_of, events, window=True):
+        """One as-of of expected-chart.json: the exact set of events; window/peak present iff day 0 exists."""
+        return {"asOf": as_of, "hasWindow": window, "events": events}
+
+    def write_chart(self, expected):
+        folder = os.path.join(SCENARIOS, self.slug)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "expected-chart.json"), "w", encoding="utf-8") as f:
+            json.dump(expected, f, indent=2, ensure_ascii=False)
+            f.write("\n")
 
     # ---- output -----------------------------------------------------------------------------
     def bundle(self):

@@ -153,12 +153,14 @@ def tc01():
 # =====================================================================================================
 def tc02():
     s = Case("tc-02-crs-dic-tocilizumab", "2025-04-07", gender="female", birth="1958-11-02")
-    s.car_t(0, "axi-cel")
+    cart = s.car_t(0, "axi-cel")
     s.lymphodepletion(-5)
     s.labs(-6, ldh=300, crea="1.0", plt=160)                       # EASIX 300*1.0/160 = 1.875
-    s.crs(9, 3)                                                     # CRS grade 3 days 9, 10, 11 (ongoing)
-    s.tocilizumab(9)
-    s.tocilizumab(10)
+    crs = s.crs(9, 3)                                               # CRS grade 3 days 9, 10, 11 (ongoing)
+    toci = [s.tocilizumab(9), s.tocilizumab(10)]
+    # chart context only (no rule reads steroids): dexamethasone after R-STEROID fires on day 10; the
+    # day-11 20:00 dose is after the as-of (18:00) and must not be charted
+    dexa = [s.steroid(10, time="14:00"), s.steroid(11, time="20:00")]
     # days 6-8: profile A except D-dimer <= 1.5 mg/L FEU (ratio <= 3); ALT <= 40 throughout
     s.labs(6, plt=158, pt="12.4", aptt="31.0", fib="3.6", dd="0.90", alt=24)
     s.labs(7, plt=154, pt="12.6", aptt="32.0", fib="3.8", dd="1.20", alt=27)
@@ -184,8 +186,15 @@ def tc02():
                 vals(s, 11, plt=42, pt=pt_v(20.0, 6.5), aptt=52, fib=0.8, dd=dd_v(9.6, ratio=19.2), alt=38)),
     ]
     emit(s, "TC-02 CRS-associated DIC on day 10-11 with tocilizumab", "§9 TC-02", 11, [evaluation(s, 11, days)],
-         "Axi-cel, LBCL. Day 0 2025-04-07, LD day -5. CRS grade 3 days 9-11, tocilizumab days 9 and 10. "
-         "ISTH 3 / 5 / 8 on days 9 / 10 / 11; CDSS 5 (not met) on day 10, 10 (met) on day 11. As-of day 11.")
+         "Axi-cel, LBCL. Day 0 2025-04-07, LD day -5. CRS grade 3 days 9-11, tocilizumab days 9 and 10, "
+         "dexamethasone day 10. ISTH 3 / 5 / 8 on days 9 / 10 / 11; CDSS 5 (not met) on day 10, 10 (met) on "
+         "day 11. As-of day 11.")
+    # lymphodepletion is not a chart event; CRS is one Condition (onset day 9, grade 3)
+    day9 = [s.event("car-t", 0, cart), s.event("crs", 9, crs, 3), s.event("tocilizumab", 9, toci[0])]
+    s.write_chart([
+        s.chart(s.as_of(9), day9),
+        s.chart(s.as_of(11), day9 + [s.event("tocilizumab", 10, toci[1]), s.event("steroid", 10, dexa[0])]),
+    ])
 
 
 # =====================================================================================================

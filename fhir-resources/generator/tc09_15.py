@@ -149,8 +149,8 @@ def tc11():
     s = Story("tc-11-thrombosis-risk-then-dvt", "2025-08-11")
     s.lab("platelets", -6, 180)                    # baseline (day -6, LD day -5)
     s.lymphodepletion(-5)
-    s.car_t(0, "brexu-cel")
-    s.icans(8, 3)                                   # G92.03 onset day 8
+    cart = s.car_t(0, "brexu-cel")
+    icans = s.icans(8, 3)                           # G92.03 onset day 8
     # complete panels days 6-23; days 6-8 and 10-21 filled inside Lab profile A
     full_panels(s, {
         6: (220, 12.6, 30, 3.2, 0.30),
@@ -172,7 +172,13 @@ def tc11():
         22: (160, 13.0, 33, 2.6, 1.8),
         23: (160, 13.0, 33, 2.6, 1.8),
     })
-    s.condition(23, SNOMED, "128053003", "dvt", grade_nci=NCI_GRADE[2])  # DVT, anticoagulated -> grade 2
+    dvt = s.condition(23, SNOMED, "128053003", "dvt", grade_nci=NCI_GRADE[2])  # DVT, anticoagulated -> grade 2
+    # the anticoagulation (chart context only): enoxaparin given day 23; the order for it is a
+    # MedicationRequest, which is not an administration and is never charted (fhir-input-profile P7)
+    enox = s.anticoagulant(23, "enoxaparin", time="12:00")
+    s.add({"resourceType": "MedicationRequest", "id": s.next_id("enox-order"), "status": "active",
+           "intent": "order", "medicationCodeableConcept": enox["medicationCodeableConcept"],
+           "subject": s.subject(), "authoredOn": s.dt(23, "10:00")})
     # d9: 85 -> 1 | 15.4-13.5=1.9 -> 0 | 1.3 -> 0 | 3.1/0.5=6.2 -> 3 => 4 (not overt)
     #     CDSS: 2 + 0 + plt 85 >= 50 -> 0 + fall (155-85)/155=45.2% -> 0 + dd 3.1 < 5 -> 0
     #           + PT 1.9 < 3, APTT 36-35=1 < 10 -> 0 + fib 1.3 >= 1.0 -> 0 => 2
@@ -200,8 +206,14 @@ def tc11():
     ]
     s.write("TC-11 Thrombosis risk without DIC, then DVT", "§9 TC-11", a23, expected,
             "Brexu-cel, MCL. Baseline plt 180. ICANS 3 (G92.03) onset day 8. Day 9: plt 85, PT 15.4, APTT 36, "
-            "fib 1.3, D-dimer 3.1 (ratio 6.2) -> ISTH 4. DVT (SNOMED 128053003, CTCAE grade 2) day 23. "
-            "Complete panels days 6-23. CW-grade day 9 = 1, day 23 = 2.")
+            "fib 1.3, D-dimer 3.1 (ratio 6.2) -> ISTH 4. DVT (SNOMED 128053003, CTCAE grade 2) day 23, "
+            "enoxaparin day 23. Complete panels days 6-23. CW-grade day 9 = 1, day 23 = 2.")
+    # lymphodepletion is not a chart event
+    by9 = [s.event("car-t", 0, cart), s.event("icans", 8, icans, 3)]
+    s.write_chart([
+        s.chart(a9, by9),
+        s.chart(a23, by9 + [s.event("thrombosis", 23, dvt, 2), s.event("anticoagulant", 23, enox)]),
+    ])
 
 
 # =====================================================================================================
@@ -211,7 +223,7 @@ def tc12():
     s = Story("tc-12-ich-overt-dic", "2025-06-02")
     s.lab("platelets", -6, 150)
     s.lymphodepletion(-5)
-    s.car_t(0, "axi-cel")
+    cart = s.car_t(0, "axi-cel")
     # days 6-15 and day 16 (except platelets 30) filled inside Lab profile A
     full_panels(s, {
         6: (240, 12.0, 28, 3.5, 0.20),
@@ -227,7 +239,7 @@ def tc12():
         16: (30, 13.4, 34.5, 2.0, 0.50),
         17: (18, 17.5, 41, 1.2, 1.5),
     })
-    s.condition(17, SNOMED, "1386000", "ich", time="14:00", grade_nci=NCI_GRADE[4], isth_major=True)
+    ich = s.condition(17, SNOMED, "1386000", "ich", time="14:00", grade_nci=NCI_GRADE[4], isth_major=True)
     a = s.as_of(17)
     expected = [{
         "asOf": a, "infusionDate": "2025-06-02", "asOfDay": 17, "firstDay": -7, "lastDay": 17,
@@ -252,6 +264,7 @@ def tc12():
             "Axi-cel. Baseline plt 150. Day 16 plt 30 (06:00). Day 17 (06:00): plt 18, PT 17.5, APTT 41, "
             "fib 1.2, D-dimer 1.5 -> ISTH 5 overt, CDSS 4. ICH (SNOMED 1386000, CTCAE 4, ISTH major) onset "
             "day 17 14:00. CW-grade 4; LMWH suppressed.")
+    s.write_chart([s.chart(a, [s.event("car-t", 0, cart), s.event("bleeding", 17, ich, 4)])])
 
 
 # =====================================================================================================
@@ -354,8 +367,7 @@ def tc14():
 def tc15a():
     s = Story("tc-15a-split-infusion-day0", "2025-06-02")
     # investigational CD19 CAR-T: no product code shipped -> administration recorded as Procedure CPT 38228
-    for d in (0, 1, 2):
-        s.car_t(d, kind="procedure")
+    doses = [s.car_t(d, kind="procedure") for d in (0, 1, 2)]
     s.lab("fibrinogen", 28, "1.3")                 # 2025-06-30
     s.lab("fibrinogen", 29, "1.1")                 # 2025-07-01, outside the window
     day28 = {"day": 28, "date": "2025-06-30",
@@ -368,6 +380,8 @@ def tc15a():
     s.write("TC-15a Split infusion defines day 0", "§9 TC-15", s.as_of(29), expected,
             "Split doses 2025-06-02, 06-03, 06-04 (Procedure CPT 38228) -> day 0 = 2025-06-02. Fibrinogen 1.3 "
             "on 06-30 (day 28) and 1.1 on 07-01 (day 29, outside the window). As-of 06-30, 07-01, 07-02.")
+    # every dose of the split infusion is charted on its own day
+    s.write_chart([s.chart(s.as_of(29), [s.event("car-t", d, doses[d]) for d in (0, 1, 2)])])
 
 
 # =====================================================================================================
@@ -378,12 +392,15 @@ def tc15b():
     s.lab("platelets", 12, 35)
     s.lab("fibrinogen", 12, "0.8")
     s.lab("d-dimer", 12, "8.0")
+    s.steroid(12)                                    # a dose without day 0 has no day: never charted
     a = s.as_of(13)
     expected = [{"asOf": a, "infusionDate": None, "asOfDay": None, "firstDay": None, "lastDay": None,
                  "days": []}]
+    s.write_chart([s.chart(a, [], window=False)])                # no day axis: no window, no events
     s.write("TC-15b Patient without CAR-T gets nothing", "§9 TC-15", a, expected,
             "DLBCL, platelets 35, fibrinogen 0.8, D-dimer 8.0 on 2025-06-14; no CAR-T administration or "
-            "procedure -> no day 0, no days, no CARAC card ('no CAR-T infusion found').")
+            "procedure (a dexamethasone dose on 06-14) -> no day 0, no days, no chart events, no CARAC card "
+            "('no CAR-T infusion found').")
 
 
 # =====================================================================================================

@@ -28,8 +28,11 @@ public final class CardAssembler {
         ? Locale.SIMPLIFIED_CHINESE : Locale.ENGLISH;
   }
 
+  /** The evaluation with its cards, and its chart series and events worded in the same language. */
   public CaracEvaluation withCards(CaracEvaluation evaluation) {
-    return evaluation.withCards(new ArrayList<>(cards(evaluation)));
+    var chart = new ChartWording(new CardText(locale));
+    return evaluation.withCards(new ArrayList<>(cards(evaluation)))
+        .withChart(chart.series(evaluation.series()), chart.events(evaluation.events()));
   }
 
   public List<Card> cards(CaracEvaluation evaluation) {

@@ -1,7 +1,6 @@
 package carac.cds;
 
 import carac.cql.CqlEvaluator;
-import carac.cql.SiteConfiguration;
 import carac.fhir.FhirFetchSettings;
 import carac.fhir.PatientDataFetcher;
 import ca.uhn.fhir.context.FhirContext;
@@ -19,11 +18,11 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(CdsProperties.class)
 public class CdsConfiguration {
 
-  /** One evaluator per process (translation takes seconds); the app and the service share it. */
+  /** One evaluator per process (translation takes seconds, started early); the app and the service share it. */
   @Bean
   @ConditionalOnMissingBean
   public CqlEvaluator cqlEvaluator() {
-    return new CqlEvaluator(SiteConfiguration.empty());
+    return CqlPreloader.evaluator();
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package carac.cql;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.util.List;
@@ -11,22 +12,58 @@ import java.util.Map;
  * (which rules fire at the as-of day and the values behind them) for the card layer; not serialised. {@code infusionDate} and {@code asOfDay} are
  * null when no CAR-T infusion was found (then {@code days} is empty). {@code baseline} holds the
  * pre-lymphodepletion values and the risk scores computed from them (clinical-reference.md §6).
+ * {@code window}, {@code peakWindow}, {@code series} and {@code events} are the SMART app's chart data
+ * (CQL library CaracChart); the spans are null without an infusion, and labels are worded by the card layer.
  */
 public record CaracEvaluation(
     String patient,
     String asOf,
     String infusionDate,
     Integer asOfDay,
+    DayRange window,
+    DayRange peakWindow,
     List<Day> days,
+    List<Series> series,
+    List<Event> events,
     Map<String, Object> baseline,
     List<DataQualityIssue> dataQuality,
     List<Object> cards,
-    @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> cardData) {
+    @JsonIgnore Map<String, Object> cardData) {
 
   /** The same evaluation with its cards filled in (the card layer renders them from {@link #cardData}). */
   public CaracEvaluation withCards(List<Object> rendered) {
-    return new CaracEvaluation(patient, asOf, infusionDate, asOfDay, days, baseline, dataQuality, List.copyOf(rendered), cardData);
+    return new CaracEvaluation(patient, asOf, infusionDate, asOfDay, window, peakWindow, days, series, events,
+        baseline, dataQuality, List.copyOf(rendered), cardData);
   }
+
+  /** The same evaluation with the chart's series and events worded (labels, ratio unit) by the card layer. */
+  public CaracEvaluation withChart(List<Series> wordedSeries, List<Event> wordedEvents) {
+    return new CaracEvaluation(patient, asOf, infusionDate, asOfDay, window, peakWindow, days,
+        List.copyOf(wordedSeries), List.copyOf(wordedEvents), baseline, dataQuality, cards, cardData);
+  }
+
+  /** Days since infusion, both ends included. */
+  public record DayRange(int first, int last) {}
+
+  /**
+   * A charted analyte (a key of {@link Day#values}): {@code scale} names the plotted field of its LabValue
+   * ({@code value}, {@code prolongation} or {@code ratio}) and {@code unit} its UCUM unit as the CQL
+   * normalises it (null for a ratio until worded). Each threshold is one line at one CQL cut-off.
+   */
+  public record Series(String analyte, String label, String scale, String unit, List<Threshold> thresholds) {}
+
+  /** One line: a cut-off value and every rule that reads it ({@code criteria}), worded into {@code label}. */
+  public record Threshold(BigDecimal value, String label, String source, @JsonIgnore List<Criterion> criteria) {}
+
+  /** A rule reading a cut-off: rule id, how the value compares when it counts ("<", "≥", ">"), points or null. */
+  public record Criterion(String rule, String comparator, Integer points, String source) {}
+
+  /**
+   * A treatment or toxicity on the chart's day axis; {@code resource} is "Type/id" of its record, {@code grade}
+   * the grade the record states (CRS/ICANS grade, documented CTCAE grade), {@code name} what {@code label} words.
+   */
+  public record Event(String kind, int day, String date, String label, Integer grade, String resource,
+      @JsonIgnore String name) {}
 
   /** One table day (day -7 ... min(as-of day, 28)). {@code cwGrade} comes with Clinical core II. */
   public record Day(

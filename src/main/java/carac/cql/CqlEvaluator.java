@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ import org.opencds.cqf.fhir.utility.repository.InMemoryFhirRepository;
 public final class CqlEvaluator {
 
   private static final List<String> EXPRESSIONS =
-      List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Data Quality", "Card Data");
+      List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Data Quality", "Card Data", "Chart Window",
+          "Peak Window", "Chart Series", "Chart Events");
 
   private final CqlLibraries libraries;
   private final FhirContext fhirContext;
@@ -95,16 +97,10 @@ public final class CqlEvaluator {
       throw new CqlEvaluationException("CQL evaluation failed: " + e.getMessage(), e);
     }
     EvaluationResult result = results.getResults().values().iterator().next();
+    Map<String, Object> values = new HashMap<>();
+    EXPRESSIONS.forEach(name -> values.put(name, result.get(name).getValue()));
     return new CqlResultMapper(extraDataQuality)
-        .map(
-            "Patient/" + patientId,
-            asOf.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-            result.get("Infusion Date").getValue(),
-            result.get("As Of Day").getValue(),
-            result.get("Days").getValue(),
-            result.get("Baseline").getValue(),
-            result.get("Data Quality").getValue(),
-            result.get("Card Data").getValue());
+        .map("Patient/" + patientId, asOf.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), values);
   }
 
   private Map<String, Object> parameters(OffsetDateTime asOf) {

@@ -35,6 +35,7 @@ final class CqlLibraries {
           "CaracCdssDic",
           "CaracRules",
           "CaracCards",
+          "CaracChart",
           "CaracSummary");
 
   /**

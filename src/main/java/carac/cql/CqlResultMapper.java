@@ -25,21 +25,14 @@ final class CqlResultMapper {
     this.extraDataQuality = extraDataQuality == null ? List.of() : extraDataQuality;
   }
 
-  CaracEvaluation map(
-      String patient,
-      String asOf,
-      Object infusionDate,
-      Object asOfDay,
-      Object days,
-      Object baseline,
-      Object dataQuality,
-      Object cardData) {
+  /** @param results the CaracSummary expressions by name */
+  CaracEvaluation map(String patient, String asOf, Map<String, Object> results) {
     List<Day> dayList = new ArrayList<>();
-    for (Object d : iterable(days)) {
+    for (Object d : iterable(results.get("Days"))) {
       dayList.add(day((Tuple) d));
     }
     List<DataQualityIssue> issues = new ArrayList<>(extraDataQuality);
-    for (Object q : iterable(dataQuality)) {
+    for (Object q : iterable(results.get("Data Quality"))) {
       var t = elements(q);
       issues.add(
           new DataQualityIssue((String) t.get("resource"), (String) t.get("code"), (String) t.get("problem")));
@@ -47,16 +40,21 @@ final class CqlResultMapper {
     issues.sort(
         Comparator.comparing(DataQualityIssue::resource, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(DataQualityIssue::code));
+    Object infusionDate = results.get("Infusion Date");
     return new CaracEvaluation(
         patient,
         asOf,
         infusionDate == null ? null : ((Date) infusionDate).getDate().toString(),
-        (Integer) asOfDay,
+        (Integer) results.get("As Of Day"),
+        ChartMapper.range(results.get("Chart Window")),
+        ChartMapper.range(results.get("Peak Window")),
         dayList,
-        plainTuple(baseline),
+        ChartMapper.series(results.get("Chart Series")),
+        ChartMapper.events(results.get("Chart Events")),
+        plainTuple(results.get("Baseline")),
         issues,
         List.of(),
-        plainTuple(cardData));
+        plainTuple(results.get("Card Data")));
   }
 
   private Day day(Tuple tuple) {
@@ -180,7 +178,7 @@ final class CqlResultMapper {
   }
 
   /** Plain, trailing-zero-free decimals: 0.99000000 is written 0.99, 1265 stays 1265. */
-  private static BigDecimal decimal(Object o) {
+  static BigDecimal decimal(Object o) {
     if (o == null) {
       return null;
     }
@@ -196,11 +194,11 @@ final class CqlResultMapper {
     return out;
   }
 
-  private static Map<String, Object> elements(Object o) {
+  static Map<String, Object> elements(Object o) {
     return ((Tuple) o).getElements();
   }
 
-  private static Iterable<?> iterable(Object o) {
+  static Iterable<?> iterable(Object o) {
     return o == null ? List.of() : (Iterable<?>) o;
   }
 }

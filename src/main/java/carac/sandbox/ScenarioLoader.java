@@ -18,6 +18,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
@@ -62,11 +66,33 @@ public class ScenarioLoader {
     this.properties = properties;
   }
 
-  /** Loads every story; returns them in name order. */
+  /**
+   * Loads every story; returns them in name order. The first story goes alone (it creates the tag
+   * definitions all stories share), the others on two threads: stories share no resource.
+   */
   public List<Story> loadAll() {
+    List<StorySource> sources = sources();
     List<Story> stories = new ArrayList<>();
-    for (StorySource source : sources()) {
-      stories.add(load(source));
+    if (sources.isEmpty()) {
+      return stories;
+    }
+    stories.add(load(sources.get(0)));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()));
+    try {
+      List<Future<Story>> rest = new ArrayList<>();
+      for (StorySource source : sources.subList(1, sources.size())) {
+        rest.add(pool.submit(() -> load(source)));
+      }
+      for (Future<Story> story : rest) {
+        stories.add(story.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading the patient stories", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a patient story could not be loaded", e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
     stories.sort(Comparator.comparing(Story::name));
     return stories;
