@@ -1,9 +1,9 @@
 package carac.app;
 
+import carac.cds.CdsSecurityConfiguration;
 import carac.cds.FeedbackStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,8 +20,6 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * Security of {@code /api/**}. {@code POST /api/summary} passes the user's SMART token through to the FHIR
@@ -45,7 +43,7 @@ public class AppSecurityConfiguration {
             ? "http://localhost:" + port + "/oauth2/jwks" : properties.feedbackSummaryJwkSetUri()).build());
     http.securityMatcher("/api/**")
         .csrf(c -> c.disable())
-        .cors(c -> c.configurationSource(cors(properties.corsAllowedOrigins())))
+        .cors(c -> c.configurationSource(CdsSecurityConfiguration.cors(properties.corsAllowedOrigins(), "/api/**")))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .requestCache(c -> c.disable())
         .authorizeHttpRequests(a -> a
@@ -67,18 +65,6 @@ public class AppSecurityConfiguration {
     return request.getRequestURI().substring(request.getContextPath().length());
   }
 
-  private static UrlBasedCorsConfigurationSource cors(List<String> origins) {
-    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-    if (!origins.isEmpty()) {
-      CorsConfiguration config = new CorsConfiguration();
-      config.setAllowedOrigins(origins);
-      config.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
-      config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
-      config.setMaxAge(3600L);
-      source.registerCorsConfiguration("/api/**", config);
-    }
-    return source;
-  }
 
   /** The feedback summary: acceptance and override rates and reasons per rule and ISO week. */
   @RestController

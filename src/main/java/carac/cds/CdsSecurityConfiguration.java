@@ -104,7 +104,8 @@ public class CdsSecurityConfiguration {
     return properties.publicBaseUrl() + request.getRequestURI().substring(request.getContextPath().length());
   }
 
-  static UrlBasedCorsConfigurationSource cors(List<String> origins, String pattern) {
+  /** CORS for browser clients of the configured origins (preflights carry {@code Authorization}). */
+  public static UrlBasedCorsConfigurationSource cors(List<String> origins, String pattern) {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     if (!origins.isEmpty()) {
       CorsConfiguration config = new CorsConfiguration();
