@@ -147,6 +147,21 @@ class SmartLaunchIT extends CdsItSupport {
   }
 
   @Test
+  void theAuthorizationRequestMayBePostedAsAForm() throws Exception {
+    Pkce pkce = Pkce.create();
+    var params = authorizeParams(APP, "launch openid fhirUser patient/*.rs", pkce);
+    params.put("launch", ehrLaunch(patientA, null));
+    String code = codeFrom(browser.postForm("/oauth2/authorize", params, null), params);
+    assertThat(exchange(APP, code, pkce, null).path("patient").asText()).isEqualTo(patientA);
+
+    Pkce standalone = Pkce.create();
+    var pick = authorizeParams(APP, "launch/patient openid patient/*.rs", standalone);
+    String picker = SmartClient.location(browser.postForm("/oauth2/authorize", pick, null));
+    assertThat(picker).contains("/sandbox/pick-patient");
+    assertThat(SmartClient.query(picker)).containsAllEntriesOf(pick);
+  }
+
+  @Test
   void authorizationRequestsThatBreakSmartOrPkceGetNoCode() throws Exception {
     String launch = ehrLaunch(patientA, null);
     Map<String, Map<String, String>> broken = new LinkedHashMap<>();
@@ -232,7 +247,8 @@ class SmartLaunchIT extends CdsItSupport {
 
   @Test
   void anExpiredTokenIsRefused() throws Exception {
-    var issued = accessTokens.issue("sandbox-ehr", "patient/*.rs", patientA, Duration.ofSeconds(1));
+    // JWT times are whole seconds: a few seconds of life so the token is surely valid when first used
+    var issued = accessTokens.issue("sandbox-ehr", "patient/*.rs", patientA, Duration.ofSeconds(3));
     assertThat(browser.get(fhirBase() + "/Patient/" + patientA, issued.accessToken()).statusCode()).isEqualTo(200);
     Thread.sleep(Math.max(0, Duration.between(java.time.Instant.now(), issued.expiresAt()).toMillis()) + 1100);
     assertUnauthorized(browser.get(fhirBase() + "/Patient/" + patientA, issued.accessToken()));
@@ -264,7 +280,7 @@ class SmartLaunchIT extends CdsItSupport {
     assertThat(texts(config.path("capabilities"))).contains(
         "launch-ehr", "launch-standalone", "client-public", "client-confidential-symmetric",
         "context-ehr-patient", "context-standalone-patient", "permission-v2", "permission-v1",
-        "permission-offline", "sso-openid-connect", "context-banner");
+        "permission-offline", "sso-openid-connect", "context-banner", "authorize-post");
   }
 
   private JsonNode introspect(String token) throws Exception {

@@ -5,11 +5,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Standalone launch: when a signed-in user's authorization request asks for {@code launch/patient} and
@@ -22,7 +25,8 @@ final class PatientPickerFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !"/oauth2/authorize".equals(request.getRequestURI()) || !"GET".equals(request.getMethod());
+    return !"/oauth2/authorize".equals(request.getRequestURI())
+        || !("GET".equals(request.getMethod()) || "POST".equals(request.getMethod()));
   }
 
   @Override
@@ -33,9 +37,20 @@ final class PatientPickerFilter extends OncePerRequestFilter {
     String scope = request.getParameter("scope");
     boolean wantsPatient = scope != null && Arrays.asList(scope.split(" ")).contains("launch/patient");
     if (signedIn && wantsPatient && request.getParameter("launch") == null) {
-      response.sendRedirect(request.getContextPath() + PICKER_PATH + "?" + request.getQueryString());
+      response.sendRedirect(request.getContextPath() + PICKER_PATH + "?" + authorizeQuery(request));
       return;
     }
     chain.doFilter(request, response);
+  }
+
+  /** The authorization request's parameters as a query: from the URL (GET) or the form (authorize-post). */
+  private static String authorizeQuery(HttpServletRequest request) {
+    var query = UriComponentsBuilder.newInstance();
+    request.getParameterMap().forEach((name, values) -> {
+      for (String value : values) {
+        query.queryParam(name, UriUtils.encodeQueryParam(value, StandardCharsets.UTF_8));
+      }
+    });
+    return query.build(true).getQuery();
   }
 }

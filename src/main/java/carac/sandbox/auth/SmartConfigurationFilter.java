@@ -22,7 +22,7 @@ final class SmartConfigurationFilter extends OncePerRequestFilter {
       "launch-ehr", "launch-standalone", "client-public", "client-confidential-symmetric",
       "context-ehr-patient", "context-ehr-encounter", "context-standalone-patient", "context-banner",
       "context-style", "permission-v2", "permission-v1", "permission-patient", "permission-user",
-      "permission-offline", "permission-online", "sso-openid-connect");
+      "permission-offline", "permission-online", "sso-openid-connect", "authorize-post");
 
   private final ObjectMapper json = new ObjectMapper();
 
