@@ -20,6 +20,8 @@ export default defineConfig({
       output: { chunkFileNames: 'assets/shared-[hash].js', assetFileNames: 'assets/app-[hash][extname]' },
     },
   },
+  // vitest also tests the sandbox EHR page's plain ES modules (served by Spring, not built here)
+  server: { fs: { allow: ['.', '../src/main/resources/static/sandbox'] } },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

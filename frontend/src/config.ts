@@ -42,11 +42,15 @@ export function clientId(o: Overrides): string {
   return o.meta('carac-client-id')?.trim() || DEFAULT_CLIENT_ID;
 }
 
-/** Scopes for the launch: the standalone flow must also ask the EHR to pick a patient. */
+/** Scopes for the launch: the standalone flow asks the EHR to pick a patient (`launch/patient`) and drops
+ *  the EHR-launch scope `launch`, which is only for a launch with the EHR's `launch` parameter (SMART App
+ *  Launch 2; servers may refuse `launch` without it, as the sandbox does). */
 export function scopeFor(o: Overrides, ehrLaunch: boolean): string {
   const base = o.meta('carac-scope')?.trim() || DEFAULT_SCOPE;
-  if (ehrLaunch || base.split(/\s+/).includes(STANDALONE_EXTRA_SCOPE)) return base;
-  return `${base} ${STANDALONE_EXTRA_SCOPE}`;
+  if (ehrLaunch) return base;
+  const scopes = base.split(/\s+/).filter((s) => s && s !== 'launch');
+  if (!scopes.includes(STANDALONE_EXTRA_SCOPE)) scopes.push(STANDALONE_EXTRA_SCOPE);
+  return scopes.join(' ');
 }
 
 /**

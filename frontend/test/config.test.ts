@@ -16,8 +16,14 @@ describe('config', () => {
   });
 
   it('asks for a patient picker only in a standalone launch', () => {
-    expect(scopeFor(o(), false)).toBe(`${DEFAULT_SCOPE} launch/patient`);
+    expect(scopeFor(o(), false)).toBe(`${DEFAULT_SCOPE.replace(/^launch /, '')} launch/patient`);
     expect(scopeFor(o(), true)).not.toContain('launch/patient');
+  });
+
+  it('drops the EHR-launch scope `launch` in a standalone launch', () => {
+    expect(scopeFor(o(), false).split(' ')).not.toContain('launch');
+    expect(scopeFor(o(), true).split(' ')).toContain('launch');
+    expect(scopeFor(o({ 'carac-scope': 'launch openid patient/*.rs' }), false)).toBe('openid patient/*.rs launch/patient');
   });
 
   it('lets the deployer override with meta tags', () => {

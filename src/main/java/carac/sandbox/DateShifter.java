@@ -2,15 +2,16 @@ package carac.sandbox;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.FhirTerser;
-import java.time.LocalDate;
+import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Calendar;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 
 /**
- * Moves every date and time of a story by whole calendar days, so the story's as-of day becomes today.
+ * Moves every date and time of a story by whole calendar days, so the story's as-of moment becomes its
+ * latest occurrence that is already past (today at the story's time of day, or yesterday before it): a
+ * record dated after "now" would be a result from the future, which the evaluation rightly ignores.
  * Whole days keep each record's time of day, UTC offset and precision, and so every day-since-infusion
  * number and every rule of the story stays as the clinical reference worked it out.
  */
@@ -22,10 +23,9 @@ final class DateShifter {
     this.terser = context.newTerser();
   }
 
-  /** Whole days from the as-of date (in its own offset) to today's date in that same offset. */
-  static long daysToToday(OffsetDateTime asOf, java.time.Clock clock) {
-    LocalDate today = clock.instant().atOffset(asOf.getOffset()).toLocalDate();
-    return ChronoUnit.DAYS.between(asOf.toLocalDate(), today);
+  /** The most whole days the as-of moment can move without passing the clock's now. */
+  static long daysToLatestPast(OffsetDateTime asOf, java.time.Clock clock) {
+    return Math.floorDiv(Duration.between(asOf.toInstant(), clock.instant()).toSeconds(), Duration.ofDays(1).toSeconds());
   }
 
   void shift(IBaseResource resource, long days) {

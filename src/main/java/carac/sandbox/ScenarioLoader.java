@@ -32,9 +32,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts every patient story into the sandbox FHIR server with its dates moved so that the story's as-of
- * day is today. Idempotent: each resource is written with PUT under its own id, and a story already
- * shifted to today is left as it is, so a restart neither duplicates nor loses data; on a later day the
+ * Puts every patient story into the sandbox FHIR server with its dates moved by whole days so that the
+ * story's as-of moment is the latest one already past (see {@link DateShifter}). Idempotent: each resource
+ * is written with PUT under its own id, and a story already shifted to that day is left as it is, so a restart neither duplicates nor loses data; on a later day the
  * story is moved again.
  */
 @Component
@@ -106,7 +106,7 @@ public class ScenarioLoader {
   private Story load(StorySource source) {
     JsonNode scenario = readJson(source.scenarioJson());
     OffsetDateTime asOf = OffsetDateTime.parse(scenario.path("asOf").asText());
-    long shift = DateShifter.daysToToday(asOf, clock);
+    long shift = DateShifter.daysToLatestPast(asOf, clock);
     String shiftTag = "shifted-" + asOf.plusDays(shift).toLocalDate();
     Bundle bundle = fhirContext.newJsonParser().parseResource(Bundle.class, source.bundleJson());
     String patientId = patientId(bundle, source.name());

@@ -64,10 +64,14 @@ public class SandboxSecurityConfig {
   SecurityFilterChain sandboxPagesChain(HttpSecurity http) throws Exception {
     http.authorizeHttpRequests(requests -> requests
             .requestMatchers("/", "/index.html", "/login", "/error", "/favicon.ico", "/sandbox/sandbox.css",
-                "/app/**", "/actuator/health", "/.well-known/**")
+                "/app/**", "/actuator/health", "/.well-known/**",
+                // the EHR page's static scripts and the public JWKS of its CDS Hooks client key
+                "/sandbox/ehr/**", "/sandbox/.well-known/**")
             .permitAll()
             .anyRequest().authenticated())
         .formLogin(form -> form.defaultSuccessUrl("/", false))
+        // the EHR page shows the SMART app (and its sign-in / patient picker) in a same-origin side-panel iframe
+        .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()))
         // the launch API takes JSON only (no cross-site form can send it), from a signed-in session
         .csrf(csrf -> csrf.ignoringRequestMatchers(new AntPathRequestMatcher("/sandbox/launch", "POST")));
     return http.build();

@@ -41,9 +41,16 @@ final class SmartAuthorizationRequestValidator implements Consumer<OAuth2Authori
     if (launch == null && scopes.contains("launch")) {
       fail(request, "scope 'launch' needs the launch parameter the EHR sent");
     }
-    if (launch == null && scopes.contains("launch/patient")) {
+    // Spring checks the request before it sends a visitor who is not signed in to the login page; the
+    // resumed request of a signed-in user goes to the patient picker first (PatientPickerFilter)
+    if (launch == null && scopes.contains("launch/patient") && signedIn(request.getPrincipal())) {
       fail(request, "no patient chosen for launch/patient");
     }
+  }
+
+  private static boolean signedIn(Object principal) {
+    return principal instanceof org.springframework.security.core.Authentication user && user.isAuthenticated()
+        && !(user instanceof org.springframework.security.authentication.AnonymousAuthenticationToken);
   }
 
   private static String trimSlash(String url) {
