@@ -51,6 +51,7 @@ public class CdsHookClient {
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
   private static final Duration DISCOVERY_CACHE = Duration.ofSeconds(60);
   private static final int MAX_PAGES = 50;
+  private static final int MAX_FEEDBACK_ENTRIES = 64;
   private static final Logger log = LoggerFactory.getLogger(CdsHookClient.class);
 
   private final EhrSigningKey key;
@@ -201,8 +202,8 @@ public class CdsHookClient {
     if (serviceId == null || !SERVICE_ID.matcher(serviceId).matches()) {
       throw new IllegalArgumentException("serviceId must be a CDS service id");
     }
-    if (entries == null || !entries.isArray() || entries.isEmpty() || entries.size() > 100) {
-      throw new IllegalArgumentException("feedback must be a non-empty array (at most 100 entries)");
+    if (entries == null || !entries.isArray() || entries.isEmpty() || entries.size() > MAX_FEEDBACK_ENTRIES) {
+      throw new IllegalArgumentException("feedback must be a non-empty array (at most " + MAX_FEEDBACK_ENTRIES + " entries)");
     }
     ObjectNode body = json.createObjectNode();
     ArrayNode list = body.putArray("feedback");
