@@ -102,6 +102,8 @@ public class FhirServerConfig {
     jpa.put("hibernate.format_sql", "false");
     jpa.put("hibernate.show_sql", "false");
     jpa.put("hibernate.search.enabled", "false");
+    // Envers audits only MDM links, which the sandbox does not use; building its model costs start-up time
+    jpa.put("hibernate.integration.envers.enabled", "false");
     jpa.put("hibernate.jdbc.batch_size", "20");
     jpa.put("hibernate.cache.use_query_cache", "false");
     jpa.put("hibernate.cache.use_second_level_cache", "false");
@@ -145,6 +147,10 @@ public class FhirServerConfig {
     RestfulServer server = new RestfulServer(systemDao.getContext());
     server.registerProviders(resourceProviders.createProviders());
     server.registerProvider(systemProvider);
+    // pages of 50 by default, but a client may ask up to 1000 (_count): a CDS call-back reading a 35-day
+    // course (about 300 Observations) then needs one round trip instead of six
+    pagingProvider.setDefaultPageSize(50);
+    pagingProvider.setMaximumPageSize(1000);
     server.setPagingProvider(pagingProvider);
     server.setDefaultPrettyPrint(false);
     JpaCapabilityStatementProvider capabilities =
