@@ -14,10 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fixedInstant pins "now" (tests and reproducible demos); empty = the system clock
  * @param publicBaseUrl the externally visible base URL (e.g. {@code https://carac.example.org}); empty =
  *     taken from each request
+ * @param extraBundles a folder of extra FHIR transaction or batch Bundles (e.g. a Synthea background
+ *     population) posted once after the stories, see {@link ExtraBundleLoader}; empty = none
  */
 @ConfigurationProperties("carac.sandbox")
 public record SandboxProperties(
     Path scenarios,
     @DefaultValue("true") boolean loadScenarios,
     Instant fixedInstant,
-    String publicBaseUrl) {}
+    String publicBaseUrl,
+    Path extraBundles) {}

@@ -13,8 +13,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Loads the patient stories once the server is up, then prints where everything is, how long the start
- * took and how much memory the process holds, so a new user knows what to open.
+ * Loads the patient stories once the server is up, then the extra bundles (if any), then prints where
+ * everything is, how long the start took and how much memory the process holds, so a new user knows what
+ * to open.
  */
 @Component
 public class SandboxStartup {
@@ -22,13 +23,19 @@ public class SandboxStartup {
   private static final Logger log = LoggerFactory.getLogger(SandboxStartup.class);
 
   private final ScenarioLoader loader;
+  private final ExtraBundleLoader extraBundles;
   private final StoryCatalog catalog;
   private final SandboxProperties properties;
   private final Environment environment;
 
   public SandboxStartup(
-      ScenarioLoader loader, StoryCatalog catalog, SandboxProperties properties, Environment environment) {
+      ScenarioLoader loader,
+      ExtraBundleLoader extraBundles,
+      StoryCatalog catalog,
+      SandboxProperties properties,
+      Environment environment) {
     this.loader = loader;
+    this.extraBundles = extraBundles;
     this.catalog = catalog;
     this.properties = properties;
     this.environment = environment;
@@ -40,6 +47,9 @@ public class SandboxStartup {
       List<Story> stories = loader.loadAll();
       catalog.replace(stories);
       log.info("{} patient stories in the FHIR server ({} written now)", stories.size(), loader.writtenCount());
+    }
+    if (properties.extraBundles() != null && !properties.extraBundles().toString().isBlank()) {
+      extraBundles.loadFolder(properties.extraBundles());
     }
     String base =
         properties.publicBaseUrl() != null && !properties.publicBaseUrl().isBlank()
