@@ -61,11 +61,15 @@ public record PatientBundle(String patientId, Bundle bundle, List<DataQualityIss
       throw new InvalidBundleException(
           "the bundle has " + patients.size() + " Patients (one patient per bundle)");
     }
-    String patientId = patients.get(0).getIdElement().getIdPart();
+    String patientId = plainId(patients.get(0).getIdElement().getIdPart());
     if (patientId == null || patientId.isBlank()) {
       throw new InvalidBundleException("the Patient has no id");
     }
     String patientRef = "Patient/" + patientId;
+    // a transaction bundle (e.g. Synthea's) refers to its Patient by the entry's urn:uuid full URL
+    String patientFullUrl = source.getEntry().stream().filter(e -> e.getResource() == patients.get(0))
+        .map(Bundle.BundleEntryComponent::getFullUrl).filter(u -> u != null && u.startsWith(URN_UUID))
+        .findFirst().orElse(null);
 
     var clean = new Bundle().setType(Bundle.BundleType.COLLECTION);
     List<DataQualityIssue> issues = new ArrayList<>();
@@ -74,10 +78,13 @@ public record PatientBundle(String patientId, Bundle bundle, List<DataQualityIss
       if (r == null) {
         continue;
       }
-      String id = r.getIdElement().getIdPart();
+      String id = plainId(r.getIdElement().getIdPart());
       if (id == null || id.isBlank()) {
         issues.add(new DataQualityIssue(r.fhirType(), "no-id", r.fhirType() + " without id: ignored"));
         continue;
+      }
+      if (patientFullUrl != null) {
+        pointSubjectAt(r, patientFullUrl, patientRef);
       }
       String subject = subjectOf(r);
       if (!(r instanceof Patient) && subject != null && !subject.equals(patientRef)) {
@@ -90,6 +97,24 @@ public record PatientBundle(String patientId, Bundle bundle, List<DataQualityIss
       clean.addEntry().setFullUrl(r.fhirType() + "/" + id).setResource(r);
     }
     return new PatientBundle(patientId, clean, List.copyOf(issues));
+  }
+
+  private static final String URN_UUID = "urn:uuid:";
+
+  /** The id of a resource; for one read from a urn:uuid entry (the parser takes the full URL), the uuid. */
+  private static String plainId(String id) {
+    return id != null && id.startsWith(URN_UUID) ? id.substring(URN_UUID.length()) : id;
+  }
+
+  /** Rewrites a subject/patient reference to the Patient's urn:uuid full URL as {@code Patient/<id>}. */
+  private static void pointSubjectAt(Resource r, String patientFullUrl, String patientRef) {
+    for (String name : List.of("subject", "patient")) {
+      var property = r.getNamedProperty(name);
+      if (property != null && property.hasValues() && property.getValues().get(0) instanceof Reference ref
+          && patientFullUrl.equals(ref.getReference())) {
+        ref.setReference(patientRef);
+      }
+    }
   }
 
   /** The patient reference of a clinical record (subject, else patient), or null if it has none. */
