@@ -2,6 +2,10 @@ package carac.sandbox.ehr;
 
 import carac.cds.CdsProperties;
 import carac.cds.PrefetchTemplates;
+import carac.fhir.FetchResult;
+import carac.fhir.PatientDataFetcher;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
 import carac.smart.AccessTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,10 +28,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -50,7 +54,6 @@ public class CdsHookClient {
   private static final Pattern SERVICE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
   private static final Duration DISCOVERY_CACHE = Duration.ofSeconds(60);
-  private static final int MAX_PAGES = 50;
   private static final int MAX_FEEDBACK_ENTRIES = 64;
   private static final Logger log = LoggerFactory.getLogger(CdsHookClient.class);
 
@@ -59,26 +62,24 @@ public class CdsHookClient {
   private final AccessTokens tokens;
   private final Clock clock;
   private final CdsProperties cdsProperties;
+  private final PatientDataFetcher fhir;
+  private final IParser fhirJson = FhirContext.forR4Cached().newJsonParser();
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(3))
       .followRedirects(HttpClient.Redirect.NEVER)
       .build();
-  private final ExecutorService prefetchThreads = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "sandbox-ehr-prefetch");
-    t.setDaemon(true);
-    return t;
-  });
   private volatile Discovery cached;
 
   public CdsHookClient(EhrSigningKey key, EhrEndpoints endpoints, AccessTokens tokens, Clock clock,
-      CdsProperties cdsProperties) {
+      CdsProperties cdsProperties, PatientDataFetcher fhir) {
     this.key = key;
     this.endpoints = endpoints;
     this.tokens = tokens;
     this.clock = clock;
     this.cdsProperties = cdsProperties;
+    this.fhir = fhir;
   }
 
   /** A discovery response as read (status, body, time), with when it was read. */
@@ -117,19 +118,17 @@ public class CdsHookClient {
       return out;
     }
     AccessTokens.Issued token = tokens.issue(EhrSigningKey.CLIENT_ID, TOKEN_SCOPE, patientId, TOKEN_LIFETIME);
-    Map<String, CompletableFuture<Fetched>> fetches = new LinkedHashMap<>();
     for (JsonNode service : discovery.body().get("services")) {
       if (!HOOK.equals(service.path("hook").asText()) || !SERVICE_ID.matcher(service.path("id").asText()).matches()) {
         continue;
       }
-      calls.add(callService(service, patientId, userId, token, fetches));
+      calls.add(callService(service, patientId, userId, token));
     }
     out.put("elapsedMs", ms(start));
     return out;
   }
 
-  private ObjectNode callService(JsonNode service, String patientId, String userId, AccessTokens.Issued token,
-      Map<String, CompletableFuture<Fetched>> fetches) {
+  private ObjectNode callService(JsonNode service, String patientId, String userId, AccessTokens.Issued token) {
     String id = service.get("id").asText();
     String url = endpoints.cdsBase() + "/cds-services/" + id;
     long prefetchStart = System.nanoTime();
@@ -139,21 +138,20 @@ public class CdsHookClient {
     LocalDate today = today();
     List<String> keys = new ArrayList<>();
     templates.fieldNames().forEachRemaining(keys::add);
-    Map<String, CompletableFuture<Fetched>> mine = new LinkedHashMap<>();
+    Map<String, String> queries = new LinkedHashMap<>();
     for (String k : keys) {
-      String query;
       try {
-        query = PrefetchTemplates.resolve(templates.get(k).asText(), context, today);
+        queries.put(k, PrefetchTemplates.resolve(templates.get(k).asText(), context, today));
       } catch (IllegalArgumentException e) {
         log.info("sandbox EHR: prefetch key {} of {} left out: {}", k, id, e.getMessage());
-        continue; // a token this EHR cannot fill: the key is left out and the service fetches it
+        // a token this EHR cannot fill: the key is left out and the service fetches it
       }
-      mine.put(k, fetches.computeIfAbsent(query, q -> CompletableFuture.supplyAsync(() -> fetch(q, token), prefetchThreads)));
     }
-    mine.forEach((k, f) -> {
-      Fetched fetched = f.join();
-      if (fetched.include()) {
-        prefetch.set(k, fetched.value());
+    // the same call-back client the CDS service uses: HAPI's generic client, parallel, pages followed
+    fhir.fetch(endpoints.fhirBase(), token.accessToken(), queries).forEach((k, result) -> {
+      JsonNode value = prefetchValue(queries.get(k), result);
+      if (value != null) {
+        prefetch.set(k, value);
       }
     });
     long prefetchMs = ms(prefetchStart);
@@ -229,11 +227,6 @@ public class CdsHookClient {
     return out;
   }
 
-  @jakarta.annotation.PreDestroy
-  void close() {
-    prefetchThreads.shutdownNow();
-  }
-
   private Discovery discovery() {
     Discovery d = cached;
     if (d != null && d.status() == 200 && d.readAt().plus(DISCOVERY_CACHE).isAfter(Instant.now())) {
@@ -280,75 +273,34 @@ public class CdsHookClient {
     }
   }
 
-  /** One prefetch query's outcome: its value, or left out (the service then fetches it itself). */
-  private record Fetched(boolean include, JsonNode value) {
-    static final Fetched OMIT = new Fetched(false, null);
-  }
-
   /**
-   * Runs one resolved prefetch query against the sandbox FHIR server: a read gives the resource (404 =
-   * left out), a search gives one searchset Bundle with every page merged; an OperationOutcome answer is
-   * passed on as the key's value (CDS Hooks 2.0 allows it); anything else leaves the key out.
+   * A prefetch key's value from its query's outcome: the resource of a read, one searchset Bundle of every
+   * page for a search, an OperationOutcome when the FHIR server refused or failed (CDS Hooks 2.0 allows it),
+   * or null (key left out, the service fetches it) when nothing was found or the server could not be reached.
    */
-  private Fetched fetch(String query, AccessTokens.Issued token) {
-    boolean search = query.contains("?");
-    String url = endpoints.fhirBase() + "/" + encode(search ? query + "&_count=1000" : query);
-    try {
-      JsonNode first = get(url, token);
-      if (first == null) {
-        return Fetched.OMIT;
+  private JsonNode prefetchValue(String query, FetchResult result) {
+    if (result instanceof FetchResult.Success success) {
+      Resource value;
+      if (!query.contains("?") && success.resources().size() == 1) {
+        value = success.resources().get(0);
+      } else {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        success.resources().forEach(r -> bundle.addEntry().setResource(r));
+        value = bundle.setTotal(success.resources().size());
       }
-      String type = first.path("resourceType").asText();
-      if (type.equals("OperationOutcome")) {
-        return new Fetched(true, first);
-      }
-      if (!search || !type.equals("Bundle")) {
-        return new Fetched(true, first);
-      }
-      ObjectNode merged = json.createObjectNode();
-      merged.put("resourceType", "Bundle");
-      merged.put("type", "searchset");
-      ArrayNode entries = merged.putArray("entry");
-      JsonNode page = first;
-      for (int i = 0; page != null && i < MAX_PAGES; i++) {
-        page.path("entry").forEach(entries::add);
-        String next = null;
-        for (JsonNode link : page.path("link")) {
-          if ("next".equals(link.path("relation").asText())) {
-            next = link.path("url").asText();
-          }
-        }
-        if (next == null || !next.startsWith(endpoints.fhirBase())) {
-          break;
-        }
-        page = get(next, token);
-      }
-      merged.put("total", entries.size());
-      if (entries.isEmpty()) {
-        merged.remove("entry");
-      }
-      return new Fetched(true, merged);
-    } catch (IOException | RuntimeException e) {
-      log.info("sandbox EHR: prefetch {} failed ({}); the key is left out", query.replaceAll("\\?.*", "?..."), e.toString());
-      return Fetched.OMIT;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Fetched.OMIT;
+      return body(fhirJson.encodeResourceToString(value));
     }
-  }
-
-  /** GET with the token; the JSON body for 200 and for an OperationOutcome error, null otherwise. */
-  private JsonNode get(String url, AccessTokens.Issued token) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-        .header("Accept", "application/fhir+json")
-        .header("Authorization", "Bearer " + token.accessToken())
-        .GET().build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    JsonNode body = body(response.body());
-    if (response.statusCode() == 200) {
-      return body;
-    }
-    return body.path("resourceType").asText().equals("OperationOutcome") && response.statusCode() != 404 ? body : null;
+    var failure = (FetchResult.Failure) result;
+    log.info("sandbox EHR: prefetch {} failed ({})", query.replaceAll("\\?.*", "?..."), failure.detail());
+    return switch (failure.reason()) {
+      case UNAUTHORIZED, FORBIDDEN, SERVER_ERROR -> {
+        var outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+            .setCode(OperationOutcome.IssueType.PROCESSING).setDiagnostics(failure.detail());
+        yield body(fhirJson.encodeResourceToString(outcome));
+      }
+      default -> null;
+    };
   }
 
   private JsonNode body(String text) {
@@ -369,22 +321,6 @@ public class CdsHookClient {
   /** "Today" for {@code {{today()}}}: the sandbox clock (pinned in tests and demos) in the service's zone. */
   LocalDate today() {
     return clock.instant().atZone(zone()).toLocalDate();
-  }
-
-  /** Percent-encodes what a URI may not carry raw ({@code |}, spaces, non-ASCII) and keeps the rest. */
-  static String encode(String pathAndQuery) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : pathAndQuery.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "-._~/?&=:,%@!$'()*;".indexOf(c) >= 0;
-      if (keep) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(String.format("%02X", c));
-      }
-    }
-    return out.toString();
   }
 
   private static long ms(long startNanos) {
