@@ -53,7 +53,7 @@ class RuleStory:
         self.slug, self.title, self.description = slug, title, description
         self.s = Story(slug, DAY0)
         self.s.car_t(0, "axi-cel")
-        self.entries = []  # (as-of day, cards, cwGrade or None)
+        self.entries = []  # (as-of day, cards, cwGrade, ("unknown", at least) or None = not checked)
 
     def panels(self, days, **by_day):
         """Normal complete panels on `days`; by_day: d<day>={key: value or None (= not resulted)}."""
@@ -71,8 +71,12 @@ class RuleStory:
         cards = []
         for d, cs, cw in self.entries:
             e = {"asOf": s.as_of(d)}
-            if cw is not None:
+            if isinstance(cw, tuple):        # ("unknown", at least): R-COAG not evaluable (§3.4 clarified)
+                e["cwGrade"] = None
+                e["cwGradeAtLeast"] = cw[1]
+            elif cw is not None:
                 e["cwGrade"] = cw
+                e["cwGradeAtLeast"] = cw
             e["cards"] = cs
             cards.append(e)
         folder = s.write(self.title, "§7.4 rules (threshold edges)", s.as_of(main_day), cql, self.description)
@@ -276,9 +280,9 @@ def toci_mon():
                   "As-of day 6: A < t + 2 -> no reminder. Day 7: R-TOCI-MON, and R-MON for day 6 (fibrinogen missing).")
     r.s.tocilizumab(5)
     r.panels((6, 7), d6={"fib": None}, d7={"fib": None})
-    r.expect(6, [], cw=0)     # R-MON checks days 6..5 = none; coag(6) null (fib missing) -> lab grade 0
+    r.expect(6, [], cw=("unknown", 0))  # R-MON checks days 6..5 = none; coag(6) not evaluable (fib missing) -> grade unknown
     r.expect(7, [card("R-TOCI-MON", "info", ["since tocilizumab on day 5"]),
-                 card("R-MON", "info", ["day 6"])], cw=0)
+                 card("R-MON", "info", ["day 6"])], cw=("unknown", 0))   # fibrinogen missing on day 7 too
     r.write(7)
 
     r = RuleStory("edge-rule-toci-mon-fib", "R-TOCI-MON edge: tocilizumab day 5, fibrinogen on day 6",
@@ -312,10 +316,10 @@ def mon():
                   "6..min(20, A-1): day 5 never, day 6 from as-of 7, day 20 from as-of 21, day 21 never.")
     no_aptt = {"aptt": None}
     r.panels(range(5, 23), d5=no_aptt, d6=no_aptt, d20=no_aptt, d21=no_aptt)
-    r.expect(6, [], cw=0)                                           # days 6..5: none (day A not checked)
+    r.expect(6, [], cw=("unknown", 0))                              # days 6..5: none (day A not checked); APTT missing
     r.expect(7, [card("R-MON", "info", ["day 6"])], cw=0)
-    r.expect(20, [card("R-MON", "info", ["on day 6"], lacks=["- day 20 ("])], cw=0)   # day 20 = A: not yet
-    r.expect(21, [card("R-MON", "info", ["day 6, 20"])], cw=0)
+    r.expect(20, [card("R-MON", "info", ["on day 6"], lacks=["- day 20 ("])], cw=("unknown", 0))   # day 20 = A: not yet
+    r.expect(21, [card("R-MON", "info", ["day 6, 20"])], cw=("unknown", 0))
     r.expect(22, [card("R-MON", "info", ["day 6, 20"], lacks=["- day 21 ("])], cw=0)  # day 21 > 20
     r.write(21)
 

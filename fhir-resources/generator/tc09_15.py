@@ -459,21 +459,27 @@ def dq():
         "asOf": a, "infusionDate": "2025-10-06", "asOfDay": 12, "firstDay": -7, "lastDay": 12,
         "dataQuality": dq_entries, "dataQualityCount": len(dq_entries),  # 13
         "days": [
-            # d6: 180 -> 0 | 12.5-13.5=-1.0 -> 0 | 3.0 -> 0 | 0.40/0.50=0.8 -> 0 => 0, complete
-            #     CDSS: 2 + plt 0 + fall (185-180)/185=2.7% -> 0 + dd 0.40 -> 0 + PT -1.0/APTT -5 -> 0 + fib 0 => 2
+            # d6: readable 180 -> 0 | 12.5-13.5=-1.0 -> 0 | 3.0 -> 0 | 0.40/0.50=0.8 -> 0; but an unreadable
+            #     platelet count ('K/uL') and two unreadable fibrinogens may be the day's worst (§7.2 clarified
+            #     2026-12): platelets (max 2) and fibrinogen (max 1) missing => 0; 0+3 < 5 -> not-met
+            #     CDSS: 2 + plt missing(1) + fall missing(1) + dd 0 + PT -1.0/APTT -5 -> 0 + fib missing(1)
+            #           => 2; 2+3 = 5 < 6 -> not-met
             {"day": 6, "date": "2025-10-12",
              "values": {"platelets": {"value": 180, "unit": "10*9/L"},
                         "fibrinogen": {"value": 3.0, "unit": "g/L"},
                         "pt": {"value": 12.5, "unit": "s", "uln": 13.5},
                         "d-dimer": {"value": 0.40, "unit": "mg/L{FEU}", "ratio": 0.8}},
-             "isth": isth("not-met", 0, [], {"platelets": 0, "pt": 0, "fibrinogen": 0, "d-dimer": 0}),
-             "cdss": cdss("not-met", 2, [], dict(fill, **{"platelets": 0, "platelet-fall-24h": 0, "d-dimer": 0,
-                                                          "pt-aptt": 0, "fibrinogen": 0}))},
-            # d7: 170 -> 0 | -0.7 -> 0 | 2.8 -> 0 | 0.45/0.5=0.9 -> 0 => 0
+             "isth": isth("not-met", 0, ["platelets", "fibrinogen"],
+                          {"platelets": None, "pt": 0, "fibrinogen": None, "d-dimer": 0}),
+             "cdss": cdss("not-met", 2, ["platelets", "platelet-fall-24h", "fibrinogen"],
+                          dict(fill, **{"platelets": None, "platelet-fall-24h": None, "d-dimer": 0,
+                                        "pt-aptt": 0, "fibrinogen": None}))},
+            # d7: 170 -> 0 | -0.7 -> 0 | 2.8 -> 0 | readable 0.45/0.5=0.9 -> 0, but a D-dimer whose unit
+            #     contradicts its code may be the worst: D-dimer missing (max 3) => 0; 0+3 < 5 -> not-met
             {"day": 7,
              "values": {"d-dimer": {"value": 0.45, "unit": "mg/L{FEU}", "uln": 0.50, "ratio": 0.9},
                         "fibrinogen": {"value": 2.8, "unit": "g/L"}},
-             "isth": isth("not-met", 0, [], {"platelets": 0, "pt": 0, "fibrinogen": 0, "d-dimer": 0})},
+             "isth": isth("not-met", 0, ["d-dimer"], {"platelets": 0, "pt": 0, "fibrinogen": 0, "d-dimer": None})},
             # d8: 160 -> 0 | PT missing (max 2) | 2.6 -> 0 | 0.6/0.5=1.2 -> 2 => 2; 2+2=4 < 5 -> not-met
             #     CDSS: 2 + 0 + fall (170-160)/170=5.9% -> 0 + dd 0 + pt-aptt missing(2) + fib 0 => 2; 4 < 6
             {"day": 8, "date": "2025-10-14",

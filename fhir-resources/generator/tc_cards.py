@@ -33,7 +33,10 @@ PEAK = lambda: card("R-PEAK", "info", ["peak period"])
 MON = lambda *s: card("R-MON", "info", s)
 
 STORIES = {
-    "tc-01-uncomplicated-course": [{"asOf": as_of("tc-01-uncomplicated-course"), "cards": [], "cwGrade": 0}],
+    # as-of day 14 has no laboratory results: R-COAG not evaluable, so the grade is unknown, at least 0
+    # (§3.4 clarified 2026-12; §9 TC-01's "CW-grade 0" is the grade of the panel days 6-13)
+    "tc-01-uncomplicated-course": [{"asOf": as_of("tc-01-uncomplicated-course"), "cards": [], "cwGrade": None,
+                                    "cwGradeAtLeast": 0}],
     "tc-02-crs-dic-tocilizumab": [
         {"asOf": day_as_of("tc-02-crs-dic-tocilizumab", 9), "cards": [], "cwGrade": 0},
         {"asOf": day_as_of("tc-02-crs-dic-tocilizumab", 10), "cwGrade": 3, "cards": [
@@ -72,7 +75,7 @@ STORIES = {
         MON(), PEAK(),
         card("R-THR", "info", ["D-dimer 5.5 × ULN"], ["1265 ng/mL{DDU}"], lacks=["Consumptive pattern", "mg/L{FEU}"])]}],
     "tc-06-window-edges": [
-        {"asOf": as_of("tc-06-window-edges", 0), "cwGrade": 0, "cards": [
+        {"asOf": as_of("tc-06-window-edges", 0), "cwGrade": None, "cwGradeAtLeast": 0, "cards": [
             card("R-THR", "info", ["baseline platelets 40 10*9/L"]),
             card("R-BLD", "info", ["EASIX 10", "baseline platelets 40"], ["Baseline timing uncertain"])]},
         {"asOf": as_of("tc-06-window-edges", 1), "cwGrade": 1, "cards": [

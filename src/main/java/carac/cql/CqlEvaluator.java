@@ -37,7 +37,7 @@ import org.opencds.cqf.fhir.utility.repository.InMemoryFhirRepository;
 public final class CqlEvaluator {
 
   private static final List<String> EXPRESSIONS =
-      List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Data Quality", "Card Data", "Chart Window",
+      List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Course", "Data Quality", "Card Data", "Chart Window",
           "Peak Window", "Chart Series", "Chart Events");
 
   private final CqlLibraries libraries;

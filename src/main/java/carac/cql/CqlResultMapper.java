@@ -52,6 +52,7 @@ final class CqlResultMapper {
         ChartMapper.series(results.get("Chart Series")),
         ChartMapper.events(results.get("Chart Events")),
         plainTuple(results.get("Baseline")),
+        rules(results.get("Course")),
         issues,
         List.of(),
         plainTuple(results.get("Card Data")));
@@ -71,9 +72,11 @@ final class CqlResultMapper {
         score(t.get("isth")),
         score(t.get("cdss")),
         (Integer) t.get("cwGrade"),
+        (Integer) t.get("cwGradeAtLeast"),
         values,
         plateletFall(t.get("plateletFall24h")),
-        plainTuple(t.get("rules")));
+        strings(t.get("unreadable")),
+        rules(t.get("rules")));
   }
 
   private static Score score(Object o) {
@@ -123,6 +126,16 @@ final class CqlResultMapper {
     return out;
   }
 
+  /** A day's rules: like {@link #plainTuple}, but a three-valued rule that is null stays, as "not evaluable". */
+  private static Map<String, Object> rules(Object o) {
+    if (o == null) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    elements(o).forEach((k, v) -> out.put(k, plain(v)));
+    return out;
+  }
+
   private static Object plain(Object v) {
     if (v instanceof Tuple t) {
       return t.getElements().containsKey("observation") && t.getElements().containsKey("analyte")
@@ -162,8 +175,8 @@ final class CqlResultMapper {
     if (previous == null) {
       return null;
     }
-    return new PlateletFall(
-        decimal(current.getValue()), decimal(previous.getValue()), (String) t.get("previousObservation"));
+    return new PlateletFall(decimal(current.getValue()), decimal(previous.getValue()),
+        (String) t.get("previousObservation"), (String) t.get("observation"), decimal(t.get("fraction")));
   }
 
   /** An instant as written in its own UTC offset; a date-only value stays a date. */

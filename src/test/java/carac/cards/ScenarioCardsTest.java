@@ -82,10 +82,25 @@ class ScenarioCardsTest {
       assertThat(card.source().label()).isEqualTo("CARAC Watch");
       assertThat(card.uuid()).isNotBlank();
     }
+    if (evaluation.days().isEmpty()) {
+      assertThat(expected.has("cwGrade")).as("no course: no CW-grade to expect").isFalse();
+      return;
+    }
+    var day = evaluation.days().get(evaluation.days().size() - 1);
     if (expected.has("cwGrade")) {
-      int shownDay = evaluation.days().get(evaluation.days().size() - 1).day();
-      var day = evaluation.days().stream().filter(d -> d.day() == shownDay).findFirst().orElseThrow();
-      assertThat(day.cwGrade()).as("CW-grade at the as-of day").isEqualTo(expected.path("cwGrade").asInt());
+      // null = not assessable (§3.4 clarified 2026-12): R-COAG not evaluable and no event grade of 3 or more
+      Integer want = expected.path("cwGrade").isNull() ? null : expected.path("cwGrade").asInt();
+      assertThat(day.cwGrade()).as(dir.getFileName() + ": CW-grade at the as-of day " + day.day()).isEqualTo(want);
+    }
+    if (expected.has("cwGradeAtLeast")) {
+      assertThat(day.cwGradeAtLeast()).as(dir.getFileName() + ": CW-grade lower bound at day " + day.day())
+          .isEqualTo(expected.path("cwGradeAtLeast").asInt());
+    }
+    if (day.inCaracWindow()) {
+      assertThat(day.cwGradeAtLeast()).as("a window day always has a lower bound").isNotNull();
+      if (day.cwGrade() != null) {
+        assertThat(day.cwGradeAtLeast()).isEqualTo(day.cwGrade());
+      }
     }
   }
 }

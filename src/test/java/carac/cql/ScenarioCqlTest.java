@@ -96,6 +96,17 @@ class ScenarioCqlTest {
     if (expected.has("baseline")) {
       subset("baseline", expected.get("baseline"), actual.get("baseline"), out);
     }
+    for (Iterator<Map.Entry<String, JsonNode>> it = expected.path("course").fields(); it.hasNext(); ) {
+      var field = it.next();
+      JsonNode a = actual.path("course");
+      if (!a.has(field.getKey())) {
+        out.add("course." + field.getKey() + ": absent from output");
+      } else if (field.getValue().isArray()) {
+        sameSet("course." + field.getKey(), field.getValue(), a.get(field.getKey()), out);
+      } else {
+        same("course." + field.getKey(), field.getValue(), a.get(field.getKey()), out);
+      }
+    }
     if (expected.has("dataQuality")) {
       for (JsonNode issue : expected.get("dataQuality")) {
         boolean found = false;
@@ -114,8 +125,30 @@ class ScenarioCqlTest {
   }
 
   private static void compareDay(String at, JsonNode expected, JsonNode actual, List<String> out) {
-    if (expected.has("date")) {
-      same(at + " date", expected.get("date"), actual.get("date"), out);
+    for (String key : List.of("date", "cwGrade", "cwGradeAtLeast")) {
+      if (expected.has(key)) {
+        same(at + " " + key, expected.get(key), actual.get(key), out);
+      }
+    }
+    if (expected.has("unreadable")) {
+      sameSet(at + " unreadable", expected.get("unreadable"), actual.get("unreadable"), out);
+    }
+    // three-valued rules: a key written as null must be null ("not evaluable"), true/false exactly
+    for (Iterator<Map.Entry<String, JsonNode>> it = expected.path("rules").fields(); it.hasNext(); ) {
+      var rule = it.next();
+      JsonNode a = actual.path("rules");
+      if (!a.has(rule.getKey())) {
+        out.add(at + " rules." + rule.getKey() + ": absent from output");
+        continue;
+      }
+      if (rule.getValue().isArray()) {
+        sameSet(at + " rules." + rule.getKey(), rule.getValue(), a.get(rule.getKey()), out);
+      } else {
+        same(at + " rules." + rule.getKey(), rule.getValue(), a.get(rule.getKey()), out);
+      }
+    }
+    if (expected.has("plateletFall24h")) {
+      subset(at + " plateletFall24h", expected.get("plateletFall24h"), actual.get("plateletFall24h"), out);
     }
     for (String score : List.of("isth", "cdss")) {
       JsonNode e = expected.get(score);
@@ -187,6 +220,19 @@ class ScenarioCqlTest {
       return;
     }
     same(what, expected, actual, out);
+  }
+
+  /** Two JSON lists of strings equal as sets (order is not part of the contract). */
+  private static void sameSet(String what, JsonNode expected, JsonNode actual, List<String> out) {
+    var want = new HashSet<String>();
+    expected.forEach(n -> want.add(n.asText()));
+    var got = new HashSet<String>();
+    if (actual != null) {
+      actual.forEach(n -> got.add(n.asText()));
+    }
+    if (!want.equals(got)) {
+      out.add(what + ": expected " + want + " but was " + got);
+    }
   }
 
   /** Equal JSON, numbers compared as exact decimals (2.50 equals 2.5), null equals absent. */
