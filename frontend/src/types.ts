@@ -33,8 +33,25 @@ export interface Day {
   inCaracWindow?: boolean;
   isth?: Score;
   cdss?: Score;
+  /** Provisional CW-grade; null outside the window and when not assessable (then see cwGradeAtLeast). */
   cwGrade?: number | null;
+  /** Lower bound of the CW-grade (equal to cwGrade when that is known). */
+  cwGradeAtLeast?: number | null;
   values?: Record<string, LabValue | null | undefined>;
+  /** Analytes with a result that day that could not be read (their items may be indeterminate). */
+  unreadable?: string[];
+  /** Three-valued rules: true, false, or null = not evaluable; *UnknownInputs name what is missing. */
+  rules?: Record<string, unknown>;
+}
+
+/** What spans the course so far (three-valued; null = not evaluable). */
+export interface Course {
+  peakCwGrade?: number | null;
+  peakCwGradeAtLeast?: number | null;
+  thrombosisRisk?: boolean | null;
+  thrombosisRiskUnknownFactors?: string[];
+  bleedingRisk?: boolean | null;
+  bleedingRiskUnknownFactors?: string[];
 }
 
 export interface Threshold {
@@ -89,6 +106,7 @@ export interface Evaluation {
   asOfDay: number | null;
   language?: string;
   days: Day[];
+  course?: Course | null;
   peakWindow?: DayRange | null;
   /** Optional day span of the charts (e.g. the CARAC window); derived from the data when absent. */
   window?: DayRange | null;

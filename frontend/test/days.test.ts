@@ -1,18 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { itemLabel, peakCwGrade } from '../src/transforms/days';
+import { gradeText, itemLabel, peakCwGrade } from '../src/transforms/days';
 import { outcomeMessages } from '../src/transforms/outcome';
 import { patientName } from '../src/transforms/patient';
 import { translator } from '../src/strings';
 import { evaluation } from './fixture';
 
 describe('peakCwGrade', () => {
-  it('is the highest graded day', () => {
-    const days = evaluation().days;
-    expect(peakCwGrade(days)).toBe(Math.max(...days.map((d) => d.cwGrade ?? -Infinity)));
+  it('takes the course peak from the backend when given', () => {
+    expect(peakCwGrade([], { peakCwGrade: null, peakCwGradeAtLeast: 1 })).toEqual({ grade: null, atLeast: 1 });
+    expect(peakCwGrade([], { peakCwGrade: 3, peakCwGradeAtLeast: 3 })).toEqual({ grade: 3, atLeast: 3 });
   });
-  it('is null when no day is graded', () => {
-    expect(peakCwGrade([{ day: -7, date: '', cwGrade: null }])).toBeNull();
-    expect(peakCwGrade([])).toBeNull();
+  it('is only a lower bound while a window day of unknown grade could exceed it', () => {
+    const days = [
+      { day: 1, date: '', inCaracWindow: true, cwGrade: null, cwGradeAtLeast: 0 },
+      { day: 2, date: '', inCaracWindow: true, cwGrade: 1, cwGradeAtLeast: 1 },
+    ];
+    expect(peakCwGrade(days)).toEqual({ grade: null, atLeast: 1 });
+    expect(peakCwGrade([...days, { day: 3, date: '', inCaracWindow: true, cwGrade: 3, cwGradeAtLeast: 3 }]))
+      .toEqual({ grade: 3, atLeast: 3 });
+  });
+  it('is known when every window day is graded', () => {
+    const days = evaluation().days.filter((d) => d.cwGrade != null || !d.inCaracWindow);
+    const graded = days.map((d) => d.cwGrade).filter((g): g is number => typeof g === 'number');
+    expect(peakCwGrade(days).grade).toBe(graded.length ? Math.max(...graded) : null);
+  });
+  it('has nothing when no day is graded', () => {
+    expect(peakCwGrade([{ day: -7, date: '', cwGrade: null }])).toEqual({ grade: null, atLeast: null });
+    expect(peakCwGrade([])).toEqual({ grade: null, atLeast: null });
+  });
+});
+
+describe('gradeText', () => {
+  const tr = translator('en');
+  it('never shows an unknown grade as a number or as none', () => {
+    expect(gradeText({ day: 4, date: '', cwGrade: null, cwGradeAtLeast: 0 }, tr)).toBe('not assessable (≥ 0)');
+    expect(gradeText({ day: 4, date: '', cwGrade: 2, cwGradeAtLeast: 2 }, tr)).toBe('2');
+    expect(gradeText({ day: -3, date: '', cwGrade: null }, tr)).toBeNull();
   });
 });
 

@@ -1,10 +1,33 @@
 // Pure helpers for the daily table.
-import type { Day, Series } from '../types';
+import type { Course, Day, Series } from '../types';
+import type { Translator } from '../strings';
 
-/** Highest CW-grade over the days; null when no day has one. */
-export function peakCwGrade(days: readonly Day[]): number | null {
-  const grades = days.map((d) => d.cwGrade).filter((g): g is number => typeof g === 'number');
-  return grades.length ? Math.max(...grades) : null;
+/** The peak CW-grade so far: known, or only a lower bound when a day of unknown grade could exceed it. */
+export interface Peak {
+  grade: number | null;
+  atLeast: number | null;
+}
+
+/**
+ * The backend's course peak when given (the CQL decides); otherwise from the days: the highest lower bound,
+ * known unless a window day of unknown grade could still exceed it (an unknown laboratory grade can be 3).
+ */
+export function peakCwGrade(days: readonly Day[], course?: Course | null): Peak {
+  if (course && course.peakCwGradeAtLeast != null) {
+    return { grade: course.peakCwGrade ?? null, atLeast: course.peakCwGradeAtLeast };
+  }
+  const bounds = days.map((d) => d.cwGradeAtLeast ?? d.cwGrade).filter((g): g is number => typeof g === 'number');
+  if (!bounds.length) return { grade: null, atLeast: null };
+  const atLeast = Math.max(...bounds);
+  const open = days.some((d) => d.inCaracWindow && d.cwGrade == null) && atLeast < 3;
+  return { grade: open ? null : atLeast, atLeast };
+}
+
+/** A day's grade for display: the grade, "not assessable (≥ n)", or null when the day has none (outside window). */
+export function gradeText(d: Day, tr: Translator): string | null {
+  if (typeof d.cwGrade === 'number') return String(d.cwGrade);
+  if (d.cwGradeAtLeast != null) return tr.t('gradeUnknown', { atLeast: d.cwGradeAtLeast });
+  return null;
 }
 
 /**

@@ -22,7 +22,7 @@ export function evaluationView(ev: Evaluation, ctx: AppContext | null, tr: Trans
     ${ev.infusionDate ? charts(ev, focusDay, tr) : noInfusion(tr)}
     ${cardList(ev.cards, ctx?.rule ?? null, tr)}
     ${dataQuality(ev.dataQuality, tr)}
-    ${ev.infusionDate ? dayTable(ev.days, ev.series, focusDay, tr) : nothing}`;
+    ${ev.infusionDate ? dayTable(ev.days, ev.series, focusDay, tr, ev.course) : nothing}`;
 }
 
 function noInfusion(tr: Translator) {

@@ -1,12 +1,21 @@
 // The day-by-day score table (scrolls sideways in a narrow side panel).
 import { html, nothing, type TemplateResult } from 'lit-html';
-import type { Day, Score, Series } from '../types';
+import type { Course, Day, Score, Series } from '../types';
 import type { Translator } from '../strings';
-import { itemLabel, peakCwGrade } from '../transforms/days';
+import { gradeText, itemLabel, peakCwGrade } from '../transforms/days';
 
-export function dayTable(days: readonly Day[], series: readonly Series[] | undefined, focusDay: number | null, tr: Translator): TemplateResult {
+export function dayTable(days: readonly Day[], series: readonly Series[] | undefined, focusDay: number | null, tr: Translator,
+    course?: Course | null): TemplateResult {
   const { t } = tr;
-  const peak = peakCwGrade(days);
+  const peak = peakCwGrade(days, course);
+  const peakText = peak.grade != null ? t('peakCwGrade', { grade: peak.grade })
+    : peak.atLeast != null ? t('peakCwGradeAtLeast', { grade: peak.atLeast }) : t('peakCwGrade', { grade: t('none') });
+  const unknownInputs = (d: Day) => {
+    const inputs = d.rules?.['coagulopathyUnknownInputs'];
+    return Array.isArray(inputs) && inputs.length
+      ? t('notEvaluable', { items: inputs.map((i) => tr.lookup(`input.${String(i)}`) ?? String(i)).join(', ') })
+      : '';
+  };
   const names = (codes: string[] | undefined) => (codes ?? []).map((c) => itemLabel(c, series, tr.lookup)).join(', ');
 
   const score = (s: Score | undefined, withNotDocumented: boolean) => {
@@ -22,7 +31,7 @@ export function dayTable(days: readonly Day[], series: readonly Series[] | undef
 
   return html`<section class="day-table" aria-labelledby="day-table-title">
     <h2 id="day-table-title">${t('dayTable')}</h2>
-    <p class="peak-grade" data-testid="peak-cw-grade">${t('peakCwGrade', { grade: peak ?? t('none') })}
+    <p class="peak-grade" data-testid="peak-cw-grade">${peakText}
       <span class="note">${t('cwGradeNote')}</span></p>
     <div class="table-scroll" tabindex="0" role="region" aria-labelledby="day-table-title">
       <table data-testid="day-table">
@@ -36,7 +45,9 @@ export function dayTable(days: readonly Day[], series: readonly Series[] | undef
               aria-current=${d.day === focusDay ? 'date' : 'false'}>
             <th scope="row">${d.day}</th><td>${d.date}</td>
             <td>${score(d.isth, false)}</td><td>${score(d.cdss, true)}</td>
-            <td class="grade">${d.cwGrade ?? t('none')}</td></tr>`,
+            <td class="grade ${d.cwGrade == null && d.cwGradeAtLeast != null ? 'grade-unknown' : ''}"
+              title=${unknownInputs(d)}>${gradeText(d, tr) ?? t('none')}${d.cwGrade == null && d.cwGradeAtLeast != null
+                ? html`<span class="missing">${unknownInputs(d)}</span>` : nothing}</td></tr>`,
         )}</tbody>
       </table>
     </div>

@@ -235,14 +235,25 @@ final class CardFacts {
   String gradeLine(Integer day) {
     int d = day == null ? evaluation.asOfDay() : day;
     var graded = evaluation.days().stream().filter(x -> x.day() == d).findFirst().orElse(null);
-    String line = text.get("grade.line", text.get("grade.label"), graded == null ? "?" : graded.cwGrade(), d,
-        data.get("peakCwGrade"));
+    String line = text.get("grade.line", text.get("grade.label"), graded == null ? "?" : grade(graded), d,
+        data.get("peakCwGrade") != null ? data.get("peakCwGrade")
+            : text.get("grade.at-least", data.get("peakCwGradeAtLeast")));
     if (graded != null && graded.rules() != null && Boolean.TRUE.equals(graded.rules().get("dicNotAssessable"))) {
       var isth = graded.isth();
       line += " " + text.get("grade.dic-not-assessable") + " " + text.get("grade.isth-incomplete",
           String.join(", ", isth.missing().stream().map(m -> text.get("item." + m)).toList()), isth.points());
     }
     return line;
+  }
+
+  /** The day's CW-grade, or "not assessable (at least N; not evaluable: ...)" (§3.4 clarified 2026-12). */
+  private String grade(CaracEvaluation.Day graded) {
+    if (graded.cwGrade() != null) {
+      return String.valueOf(graded.cwGrade());
+    }
+    var unknown = strings(graded.rules() == null ? null : graded.rules().get("coagulopathyUnknownInputs"));
+    return text.get("grade.unknown", graded.cwGradeAtLeast(),
+        String.join(", ", unknown.stream().map(i -> text.get("input." + i)).toList()));
   }
 
   String dataQualityLines() {
