@@ -152,10 +152,11 @@ public final class EvaluateCommand {
     return inputs;
   }
 
+  /** Parseable JSON that is not a Bundle (scenario.json has no resourceType; expected-*.json are arrays). */
   private boolean isOtherJsonResource(String text) {
     try {
       JsonNode node = json.readTree(text);
-      return node != null && !"Bundle".equals(node.path("resourceType").asText("Bundle"));
+      return node != null && !(node.isObject() && "Bundle".equals(node.path("resourceType").asText()));
     } catch (IOException e) {
       return false; // unreadable: reported as a broken bundle
     }

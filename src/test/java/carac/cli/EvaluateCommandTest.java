@@ -101,6 +101,14 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void aScenarioFolderIsPassedOverWithoutSkips() throws Exception {
+    // scenario.json (no resourceType) and expected-*.json (arrays) are not bundles: passed over, exit 0
+    assertThat(run("--bundle", "fhir-resources/scenarios/tc-01-uncomplicated-course")).isZero();
+    assertThat(stdout().strip().split("\n")).hasSize(1);
+    assertThat(stderr()).contains("skipped 0 bundle(s)").doesNotContain("scenario.json");
+  }
+
+  @Test
   void anNdjsonFileIsABatch(@TempDir Path dir) throws Exception {
     String one = JSON.readTree(TC02.toFile()).toString();
     Files.writeString(dir.resolve("cohort.ndjson"), one + "\n" + one + "\n");
