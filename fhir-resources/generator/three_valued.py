@@ -81,7 +81,9 @@ def coag_not_evaluable():
                   {"day": 7, "cwGrade": 0, "cwGradeAtLeast": 0,
                    "rules": {"coagulopathy": False, "steroid": False, "crsGradeKnown": False,
                              "steroidUnknownInputs": ["crs-grade"]}}],
-         "course": {"peakCwGrade": None, "peakCwGradeAtLeast": 0}},
+         # R-THR: no baseline platelet count -> that factor ?, the others no -> not evaluable (never "no")
+         "course": {"peakCwGrade": None, "peakCwGradeAtLeast": 0, "thrombosisRisk": None,
+                    "thrombosisRiskUnknownFactors": ["baseline-platelets"], "bleedingRisk": None}},
         # A = 8: platelets 45 < 50 -> R-COAG true whatever is missing; DIC not assessable -> LabGrade 1
         {"asOf": s.as_of(8), "infusionDate": DAY0, "asOfDay": 8,
          "days": [{"day": 8, "cwGrade": 1, "cwGradeAtLeast": 1,
@@ -389,7 +391,56 @@ def implausible():
           "and leaves its items indeterminate; cards stay within their limits.")
 
 
+# ---- Three-valued R-ALT, R-DIC-MGMT guard, R-THR, R-BLD (§7.3 clarified) -------------------------------
+
+def rules_three_valued():
+    s = Story("tv-rules-three-valued", DAY0)
+    s.car_t(0)
+    s.lab("platelets", -3, "200")                                   # baseline platelets 200 (>= 100)
+    for d in (6, 7):
+        normal_panel(s, d)
+    s.lab("alt", 6, "150", ref=None)                                # ALT without any ULN: R-ALT not evaluable
+    s.lab("alt", 7, "130")                                          # 130 / 40 = 3.25 > 3: R-ALT true
+    # day 8: DIC without a platelet count: PT 19.5 (+6.0 -> 2) | fib 0.9 (-> 1) | D-dimer 2.5/0.5 = 5 (-> 3)
+    #        ISTH 6 >= 5 -> overt, whatever platelets (max 2) would add; R-DIC-MGMT guard: platelets unknown,
+    #        no bleeding -> not evaluable -> LMWH not suggested (only a guard known to be clear allows it)
+    s.lab("pt", 8, "19.5")
+    s.lab("fibrinogen", 8, "0.9")
+    s.lab("d-dimer", 8, "2.5")
+    s.lab("aptt", 8, "30.0")
+    cql = [
+        # A = 7: R-THR: ICANS none -> no | D-dimer ratios 0.6 -> no | baseline platelets 200 -> no |
+        #        consumptive: fib 3.0 -> no  => false (every factor present and none met)
+        #        R-BLD: EASIX not computable (no LDH, creatinine) -> ? | IL-10 not measured -> ? | platelets no |
+        #        ICANS no => not evaluable
+        {"asOf": s.as_of(7), "infusionDate": DAY0, "asOfDay": 7,
+         "days": [{"day": 6, "rules": {"altAboveMultiple": None}},
+                  {"day": 7, "rules": {"altAboveMultiple": True}}],
+         "course": {"thrombosisRisk": False, "thrombosisRiskUnknownFactors": [],
+                    "bleedingRisk": None, "bleedingRiskUnknownFactors": ["easix", "il-10"]}},
+        # A = 8: D-dimer ratio 5.0 is not > 5 -> R-THR (b) no; fib 0.9 and PT 19.5 > 15 -> consumptive -> R-THR true
+        {"asOf": s.as_of(8), "infusionDate": DAY0, "asOfDay": 8,
+         "days": [{"day": 8, "cwGrade": 3, "isth": {"status": "met", "points": 6, "missing": ["platelets"]},
+                   "rules": {"dic": True, "lmwhGuard": None, "lmwhSuppressed": True,
+                             "lmwhSuppressedBecause": ["platelets-unknown"], "consumptivePattern": True,
+                             "dDimerAboveThrombosisRatio": False}}],
+         "course": {"thrombosisRisk": True}},
+    ]
+    cards = [
+        {"asOf": s.as_of(7), "cwGrade": 0, "cards": [card("R-ALT", "warning", ["3.25", "day 7"])]},
+        {"asOf": s.as_of(8), "cwGrade": 3, "cards": [
+            card("R-DIC", "critical", ["day 8"]),
+            card("R-DIC-MGMT", "critical", ["LMWH not suggested"], ["no platelet count on day 8"]),
+            card("R-FIB", "warning", ["0.9 g/L"]), card("R-ALT", "warning", ["day 7"]),
+            card("R-THR", "info", ["consumptive pattern day 8"])]},
+    ]
+    write(s, "Three-valued R-ALT, LMWH guard, R-THR and R-BLD", "§7.3 (clarified 2026-12), §7.4", s.as_of(8), cql,
+          cards, "ALT without ULN leaves R-ALT not evaluable (day 6); DIC on a day without platelet count leaves the "
+          "LMWH safety guard not evaluable, so LMWH is not suggested (day 8); R-THR is false only when every "
+          "factor was there to look at; R-BLD stays not evaluable without EASIX and IL-10.")
+
+
 if __name__ == "__main__":
     for f in (coag_not_evaluable, worst_of_day, data_absent, adverse_events, isth_major_grade, as_of_boundary,
-              day0_after_as_of_date, platelet_fall, implausible):
+              day0_after_as_of_date, platelet_fall, implausible, rules_three_valued):
         f()

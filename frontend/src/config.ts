@@ -10,7 +10,7 @@ export const DEFAULT_CLIENT_ID = 'carac-watch';
  *  meta `carac-scope`. */
 export const DEFAULT_SCOPE =
   'launch openid fhirUser online_access patient/Patient.rs patient/Observation.rs ' +
-  'patient/Condition.rs patient/MedicationAdministration.rs patient/Procedure.rs';
+  'patient/Condition.rs patient/MedicationAdministration.rs patient/Procedure.rs patient/AdverseEvent.rs';
 
 /** Added for a standalone launch (no `launch` parameter) so the EHR asks for a patient. */
 export const STANDALONE_EXTRA_SCOPE = 'launch/patient';
