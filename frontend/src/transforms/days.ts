@@ -10,7 +10,7 @@ export interface Peak {
 
 /**
  * The backend's course peak when given (the CQL decides); otherwise from the days: the highest lower bound,
- * known unless a window day of unknown grade could still exceed it (an unknown laboratory grade can be 3).
+ * known only when every window day has a grade (the CQL's sharper rule needs its highest laboratory grade).
  */
 export function peakCwGrade(days: readonly Day[], course?: Course | null): Peak {
   if (course && course.peakCwGradeAtLeast != null) {
@@ -19,7 +19,7 @@ export function peakCwGrade(days: readonly Day[], course?: Course | null): Peak 
   const bounds = days.map((d) => d.cwGradeAtLeast ?? d.cwGrade).filter((g): g is number => typeof g === 'number');
   if (!bounds.length) return { grade: null, atLeast: null };
   const atLeast = Math.max(...bounds);
-  const open = days.some((d) => d.inCaracWindow && d.cwGrade == null) && atLeast < 3;
+  const open = days.some((d) => d.inCaracWindow && d.cwGrade == null);
   return { grade: open ? null : atLeast, atLeast };
 }
 
