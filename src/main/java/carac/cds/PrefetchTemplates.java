@@ -73,7 +73,7 @@ public final class PrefetchTemplates {
       if (type.equals("Patient") || type.equals("Medication")) {
         continue; // Medication: not in the patient compartment; comes with _include below
       }
-      StringBuilder query = new StringBuilder(type).append("?patient={{context.patientId}}");
+      StringBuilder query = new StringBuilder(type).append(patientSearch(type));
       boolean readsAll = entry.getValue().stream().anyMatch(r -> r.codes().isEmpty());
       if (!readsAll) {
         Set<String> codes = new LinkedHashSet<>();
@@ -94,6 +94,14 @@ public final class PrefetchTemplates {
       throw new IllegalStateException("the CQL reads Medication without MedicationAdministration");
     }
     return out;
+  }
+
+  /**
+   * The search parameter that names the patient. R4 AdverseEvent has no {@code patient} parameter, only
+   * {@code subject} (a reference that may also name a Group), so it gets the typed reference.
+   */
+  static String patientSearch(String type) {
+    return type.equals("AdverseEvent") ? "?subject=Patient/{{context.patientId}}" : "?patient={{context.patientId}}";
   }
 
   /** {@code MedicationAdministration} → {@code medication-administrations}. */

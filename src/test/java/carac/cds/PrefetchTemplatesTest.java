@@ -48,7 +48,7 @@ class PrefetchTemplatesTest {
         continue;
       }
       String template = templates.templates().get(PrefetchTemplates.keyOf(requirement.type()));
-      assertThat(template).as("template for " + requirement.type()).startsWith(requirement.type() + "?patient={{context.patientId}}");
+      assertThat(template).as("template for " + requirement.type()).startsWith(requirement.type() + PrefetchTemplates.patientSearch(requirement.type()));
       Set<String> codes = codesOf(template);
       if (!codes.isEmpty()) {
         assertThat(requirement.codes()).as("a retrieve without codes needs an unfiltered template").isNotEmpty();
@@ -65,6 +65,11 @@ class PrefetchTemplatesTest {
       String type = template.split("[/?]")[0];
       assertThat(types).contains(type);
     }
+  }
+
+  @Test
+  void adverseEventsAreSearchedBySubjectAsR4HasNoPatientParameter() {
+    assertThat(templates.templates().get("adverse-events")).isEqualTo("AdverseEvent?subject=Patient/{{context.patientId}}");
   }
 
   @Test
