@@ -49,7 +49,26 @@ public final class CqlEvaluator {
     this.site = Objects.requireNonNull(site, "site");
     this.fhirContext = FhirContext.forR4Cached();
     this.modelResolver = new CachingModelResolverDecorator(new SingleStepPathResolver());
-    this.libraries = new CqlLibraries();
+    this.libraries = librariesWhileWarmingUpFhirPath();
+  }
+
+  /**
+   * Translates the libraries on this thread while another builds the FHIRPath engine the retrieve providers
+   * share (cached per FhirContext; about 2.5 s of CPU inside the first evaluation in the profile, which the
+   * CLI and the first hook after start paid in series).
+   */
+  private static CqlLibraries librariesWhileWarmingUpFhirPath() {
+    var warmUp = new Thread(() -> new RepositoryTerminologyProvider(new InMemoryFhirRepository(FhirContext.forR4Cached())),
+        "carac-fhirpath-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
+    var libraries = new CqlLibraries();
+    try {
+      warmUp.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return libraries;
   }
 
   /** The release-train version of the CARAC libraries (equal to the Maven project version). */

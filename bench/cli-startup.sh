@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole `evaluate` command on one bundle: wall time and peak RSS, medians of N runs. Give several jars
+# (e.g. a build of main and of a branch) to compare them; runs alternate so each sees the same machine load.
+# Usage: bench/cli-startup.sh [runs=5] [jar...]   (default jar: target/carac-watch.jar)
+#        BUNDLE=path/to/bundle.json bench/cli-startup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"; shift || true
+jars=("$@"); [ ${#jars[@]} -eq 0 ] && jars=(target/carac-watch.jar)
+bundle="${BUNDLE:-fhir-resources/scenarios/tc-01-uncomplicated-course/bundle.json}"
+out=target/bench; mkdir -p "$out"; tsv="$out/cli-startup.tsv"; : > "$tsv"
+for i in $(seq "$runs"); do
+  for jar in "${jars[@]}"; do
+    /usr/bin/time -f "%e %M %U %S" -o "$out/cli-time.txt" java -jar "$jar" evaluate --bundle "$bundle" > /dev/null 2> "$out/cli-stderr.txt"
+    read -r wall rss user sys < "$out/cli-time.txt"
+    printf '%s\t%s\t%s\t%s\n' "$jar" "$wall" "$rss" "$(echo "$user + $sys" | bc)" >> "$tsv"
+  done
+done
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "evaluate one bundle ($bundle), $runs runs each; commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for jar in "${jars[@]}"; do
+  w=$(awk -v j="$jar" '$1==j {print $2}' "$tsv" | median)
+  c=$(awk -v j="$jar" '$1==j {print $4}' "$tsv" | median)
+  r=$(awk -v j="$jar" '$1==j {print $3}' "$tsv" | median)
+  printf '%s: wall median %.2f s, CPU median %.2f s, peak RSS median %.0f MB\n' "$jar" "$w" "$c" "$(echo "$r/1024" | bc -l)"
+done
