@@ -50,6 +50,8 @@ final class CourseGenerator {
   private ZoneOffset offset;
   private int counter;
   private BigDecimal lastPlatelets;
+  /** Instants already taken per analyte: a laboratory reports one result of an analyte per instant. */
+  private final java.util.Set<String> taken = new java.util.HashSet<>();
 
   private CourseGenerator(Random r, String key) {
     this.r = r;
@@ -130,6 +132,15 @@ final class CourseGenerator {
     String status = weighted(new String[] {"final", "amended", "corrected", "preliminary", "entered-in-error",
         "cancelled"}, 86, 4, 3, 3, 2, 2);
     Quirk quirk = chance(0.86) ? Quirk.NONE : pick(Quirk.values());
+    while (!taken.add(analyte.group + " " + day + " "
+        + (quirk == Quirk.DATE_ONLY ? "date-only" : java.time.OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 0, own)
+            .plusDays(day).with(time).toInstant()))) {
+      if (quirk == Quirk.DATE_ONLY) {
+        quirk = Quirk.NONE;
+      } else {
+        time = time.plusMinutes(1);
+      }
+    }
     BigDecimal value = value(analyte);
     if (analyte == Analyte.PLATELETS) {
       lastPlatelets = value;
