@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(CdsProperties.class)
 public class CdsConfiguration {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CdsConfiguration.class);
+
   /** One evaluator per process (translation takes seconds, started early); the app and the service share it. */
   @Bean
   @ConditionalOnMissingBean
@@ -65,7 +67,18 @@ public class CdsConfiguration {
 
   /** Token times are checked against the real clock, never the sandbox's pinned "now". */
   @Bean
-  public CdsJwtVerifier cdsJwtVerifier(CdsProperties properties) {
-    return new CdsJwtVerifier(properties.security(), Clock.systemUTC());
+  public CdsJwtVerifier cdsJwtVerifier(CdsProperties properties, FeedbackStore feedback) {
+    return new CdsJwtVerifier(properties.security(), Clock.systemUTC(), replayStore(properties, feedback));
+  }
+
+  /** Replicas share the database named by carac.cds.feedback.url; a single process may keep jti in memory. */
+  static JtiReplayStore replayStore(CdsProperties properties, FeedbackStore feedback) {
+    String mode = properties.security().replayStore();
+    boolean shared = properties.feedback().url() != null && !properties.feedback().url().isBlank();
+    if ("database".equals(mode) || ("auto".equals(mode) && shared)) {
+      log.info("CDS Hooks: jti replay store in the CDS database (shared by replicas)");
+      return new DatabaseJtiReplayStore(feedback.dataSource(), java.time.Duration.ofMinutes(1));
+    }
+    return new JtiReplayCache(properties.security().replayCacheSize());
   }
 }

@@ -2,10 +2,7 @@ package carac.cds;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -13,8 +10,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import java.io.File;
-import java.net.URL;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -27,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Verifies the JWT a CDS client sends on every call (CDS Hooks 2.0 security and best practices) with Nimbus
  * JOSE: issuer on the trust list, {@code kid} present, asymmetric algorithm from the allow-list (never
- * {@code none} or HMAC), key from the issuer's JWKS (URL or file) or from a {@code jku} on the issuer's
- * allow-list, {@code aud} equal to the URL called, {@code exp}, {@code iat} not older than the limit, and
- * {@code jti} never seen before. Failures throw {@link Rejected} whose message is for the log only.
+ * {@code none} or HMAC), key by {@code kid} from the issuer's configured JWKS ({@link IssuerKeys}; a {@code jku}
+ * is only checked against the allow-list), {@code aud} equal to the URL called, {@code exp}, {@code iat} not
+ * older than the limit, and {@code jti} never seen before ({@link JtiReplayStore}: in memory, or in the
+ * database shared by replicas). Failures throw {@link Rejected} whose message is for the log only.
  */
 final class CdsJwtVerifier {
 
@@ -46,16 +42,21 @@ final class CdsJwtVerifier {
   private static final Set<String> REQUIRED = Set.of("iss", "aud", "exp", "iat", "jti");
 
   private final Map<String, CdsProperties.TrustedIssuer> issuers = new ConcurrentHashMap<>();
-  private final Map<String, JWKSource<SecurityContext>> sources = new ConcurrentHashMap<>();
+  private final IssuerKeys keys;
   private final Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
   private final CdsProperties.Security settings;
-  private final JtiReplayCache replay;
+  private final JtiReplayStore replay;
   private final Clock clock;
 
   CdsJwtVerifier(CdsProperties.Security settings, Clock clock) {
+    this(settings, clock, new JtiReplayCache(settings.replayCacheSize()));
+  }
+
+  CdsJwtVerifier(CdsProperties.Security settings, Clock clock, JtiReplayStore replay) {
     this.settings = settings;
     this.clock = clock;
-    this.replay = new JtiReplayCache(settings.replayCacheSize());
+    this.replay = replay;
+    this.keys = new IssuerKeys(settings.jwksCacheTtl(), settings.jwksRefreshInterval());
     for (String name : settings.algorithms()) {
       JWSAlgorithm alg = JWSAlgorithm.parse(name);
       if (!JWSAlgorithm.Family.RSA.contains(alg) && !JWSAlgorithm.Family.EC.contains(alg)) {
@@ -70,19 +71,7 @@ final class CdsJwtVerifier {
 
   /** Adds a trusted issuer at run time (the sandbox adds its own EHR this way). */
   void addIssuer(CdsProperties.TrustedIssuer issuer) {
-    if (issuer.issuer() == null || issuer.issuer().isBlank()) {
-      throw new IllegalStateException("carac.cds.security.trusted-issuers: issuer is required");
-    }
-    if ((issuer.jwksUrl() == null || issuer.jwksUrl().isBlank()) == (issuer.jwksFile() == null || issuer.jwksFile().isBlank())) {
-      throw new IllegalStateException("trusted issuer " + issuer.issuer() + ": give exactly one of jwks-url or jwks-file");
-    }
-    if (issuer.jwksFile() != null && !issuer.jwksFile().isBlank()) {
-      try {
-        sources.put("file:" + issuer.issuer(), new ImmutableJWKSet<>(JWKSet.load(new File(issuer.jwksFile()))));
-      } catch (Exception e) {
-        throw new IllegalStateException("trusted issuer " + issuer.issuer() + ": cannot read " + issuer.jwksFile(), e);
-      }
-    }
+    IssuerKeys.check(issuer);
     issuers.put(issuer.issuer(), issuer);
   }
 
@@ -110,11 +99,16 @@ final class CdsJwtVerifier {
     if (issuer == null) {
       throw new Rejected("issuer not trusted");
     }
-    JWKSource<SecurityContext> keys = keysFor(issuer, header.getJWKURL() == null ? null : header.getJWKURL().toString());
+    JWKSource<SecurityContext> issuerKeys;
+    try {
+      issuerKeys = keys.forToken(issuer, header.getJWKURL() == null ? null : header.getJWKURL().toString());
+    } catch (IssuerKeys.JkuRefused e) {
+      throw new Rejected(e.getMessage());
+    }
 
     var processor = new DefaultJWTProcessor<SecurityContext>();
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, issuerKeys));
     var claimsVerifier = new DefaultJWTClaimsVerifier<SecurityContext>(
         new HashSet<>(List.of(audience)), new JWTClaimsSet.Builder().issuer(issuer.issuer()).build(), new HashSet<>(REQUIRED), java.util.Collections.emptySet()) {
       @Override
@@ -142,32 +136,6 @@ final class CdsJwtVerifier {
       throw new Rejected("jti replayed");
     }
     return new Verified(issuer.issuer(), claims.getSubject(), claims.getJWTID(), claims, header.toJSONObject());
-  }
-
-  private JWKSource<SecurityContext> keysFor(CdsProperties.TrustedIssuer issuer, String jku) throws Rejected {
-    if (jku != null) {
-      if (!issuer.allowedJku().contains(jku)) {
-        throw new Rejected("jku not on the issuer's allow-list");
-      }
-      return remote(jku);
-    }
-    if (issuer.jwksFile() != null && !issuer.jwksFile().isBlank()) {
-      return sources.get("file:" + issuer.issuer());
-    }
-    return remote(issuer.jwksUrl());
-  }
-
-  private JWKSource<SecurityContext> remote(String url) {
-    return sources.computeIfAbsent("url:" + url, u -> {
-      try {
-        return JWKSourceBuilder.<SecurityContext>create(new URL(url))
-            .cache(settings.jwksCacheTtl().toMillis(), 5_000)
-            .rateLimited(30_000)
-            .build();
-      } catch (java.net.MalformedURLException e) {
-        throw new IllegalStateException("bad JWKS URL " + url, e);
-      }
-    });
   }
 
   static List<String> requiredClaims() {

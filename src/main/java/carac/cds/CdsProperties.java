@@ -40,7 +40,7 @@ public record CdsProperties(
     lookbackDays = lookbackDays == null ? 180 : lookbackDays;
     allowedFhirServers = allowedFhirServers == null ? List.of() : List.copyOf(allowedFhirServers);
     fetch = fetch == null ? new Fetch(null, null, null, null, null, null) : fetch;
-    security = security == null ? new Security(null, null, null, null, null, null, null) : security;
+    security = security == null ? new Security(null, null, null, null, null, null, null, null, null) : security;
     links = links == null ? new Links(null, null) : links;
     corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
     overrideReasons = overrideReasons == null || overrideReasons.isEmpty() ? OverrideReason.DEFAULTS : List.copyOf(overrideReasons);
@@ -66,7 +66,10 @@ public record CdsProperties(
 
   /**
    * Who may call. {@code disableVerificationLocalOnly}: skip JWT checks for loopback callers only, with a
-   * loud warning at every start; never for a deployment.
+   * loud warning at every start; never for a deployment. {@code jwksCacheTtl}: how long a fetched JWKS is
+   * used; {@code jwksRefreshInterval}: an unknown {@code kid} refetches the set at most twice per interval.
+   * {@code replayStore}: where seen {@code jti} values live: {@code auto} (the database when
+   * {@code carac.cds.feedback.url} names a shared one, else memory), {@code memory} or {@code database}.
    */
   public record Security(
       List<TrustedIssuer> trustedIssuers,
@@ -75,7 +78,9 @@ public record CdsProperties(
       Duration clockSkew,
       Integer replayCacheSize,
       Boolean disableVerificationLocalOnly,
-      Duration jwksCacheTtl) {
+      Duration jwksCacheTtl,
+      Duration jwksRefreshInterval,
+      String replayStore) {
     public Security {
       trustedIssuers = trustedIssuers == null ? List.of() : List.copyOf(trustedIssuers);
       algorithms = algorithms == null || algorithms.isEmpty()
@@ -86,12 +91,19 @@ public record CdsProperties(
       replayCacheSize = replayCacheSize == null ? 100_000 : replayCacheSize;
       disableVerificationLocalOnly = Boolean.TRUE.equals(disableVerificationLocalOnly);
       jwksCacheTtl = jwksCacheTtl == null ? Duration.ofMinutes(15) : jwksCacheTtl;
+      jwksRefreshInterval = jwksRefreshInterval == null ? Duration.ofSeconds(30) : jwksRefreshInterval;
+      replayStore = replayStore == null || replayStore.isBlank() ? "auto" : replayStore;
+      if (!List.of("auto", "memory", "database").contains(replayStore)) {
+        throw new IllegalStateException("carac.cds.security.replay-store must be auto, memory or database, not " + replayStore);
+      }
     }
   }
 
   /**
    * A CDS client we trust: its {@code iss}, where its keys are ({@code jwksUrl} or {@code jwksFile}), and
-   * the {@code jku} header values accepted from it (a jku not listed is refused).
+   * the {@code jku} header values accepted from it (a jku not listed, and not equal to {@code jwksUrl}, is
+   * refused). With a JWKS configured the {@code jku} is never fetched; without one, keys come from an
+   * allow-listed {@code jku}.
    */
   public record TrustedIssuer(String issuer, String jwksUrl, String jwksFile, List<String> allowedJku) {
     public TrustedIssuer {

@@ -59,6 +59,11 @@ public final class FeedbackStore implements AutoCloseable {
     this.jdbc = new JdbcTemplate(dataSource);
   }
 
+  /** The CDS database (also holds the replicas' shared jti replay table). */
+  javax.sql.DataSource dataSource() {
+    return dataSource;
+  }
+
   /** Records which rule each card uuid stands for, in the background (best effort). */
   void recordIssued(List<Card> cards) {
     if (cards.isEmpty()) {

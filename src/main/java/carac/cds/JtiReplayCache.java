@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Remembers each (issuer, jti) until its token expires, so a captured JWT cannot be replayed. Bounded: when
  * full after purging expired entries, new tokens are refused rather than old ones forgotten (fail closed).
+ * One process only: replicas share {@link DatabaseJtiReplayStore} instead.
  */
-final class JtiReplayCache {
+final class JtiReplayCache implements JtiReplayStore {
 
   private final Map<String, Instant> seen = new ConcurrentHashMap<>();
   private final int capacity;
@@ -18,8 +19,8 @@ final class JtiReplayCache {
     this.capacity = capacity;
   }
 
-  /** True the first time this (issuer, jti) is seen before {@code expiresAt}; false for a replay. */
-  boolean firstUse(String issuer, String jti, Instant expiresAt, Instant now) {
+  @Override
+  public boolean firstUse(String issuer, String jti, Instant expiresAt, Instant now) {
     if (seen.size() >= capacity) {
       purge(now);
       if (seen.size() >= capacity) {

@@ -22,7 +22,7 @@ class CdsJwtVerifierTest {
 
   private final CdsJwtVerifier verifier = new CdsJwtVerifier(
       new CdsProperties.Security(List.of(TestEhrKeys.trustedIssuer()), null, Duration.ofMinutes(5),
-          Duration.ofSeconds(30), 1000, false, null),
+          Duration.ofSeconds(30), 1000, false, null, null, null),
       Clock.systemUTC());
 
   @Test
@@ -65,7 +65,7 @@ class CdsJwtVerifierTest {
 
   @Test
   void refusesASymmetricAlgorithmInConfiguration() {
-    assertThatThrownBy(() -> new CdsJwtVerifier(new CdsProperties.Security(List.of(), List.of("HS256"), null, null, null, null, null),
+    assertThatThrownBy(() -> new CdsJwtVerifier(new CdsProperties.Security(List.of(), List.of("HS256"), null, null, null, null, null, null, null),
         Clock.systemUTC())).hasMessageContaining("not an asymmetric");
   }
 }
