@@ -109,7 +109,7 @@ public class CdsSecurityConfiguration {
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     if (!origins.isEmpty()) {
       CorsConfiguration config = new CorsConfiguration();
-      config.setAllowedOrigins(origins);
+      config.setAllowedOriginPatterns(origins); // exact origins, or patterns such as http://127.0.0.1:[*]
       config.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
       config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
       config.setMaxAge(3600L);

@@ -42,6 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
     "carac.cds.fetch.total-budget=PT3S",
     "carac.cds.cors-allowed-origins[0]=https://ehr.carac.example",
     "carac.app.cors-allowed-origins[0]=https://ehr.carac.example",
+    // a SMART app served from another loopback port (BrowserIT's cross-origin standalone launch)
+    "carac.app.cors-allowed-origins[1]=http://127.0.0.1:[*]",
+    "carac.sandbox.auth.cors-allowed-origins[0]=http://127.0.0.1:[*]",
     "management.endpoints.web.exposure.include=health,prometheus"})
 public abstract class CdsItSupport {
 

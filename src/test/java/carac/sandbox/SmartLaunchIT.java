@@ -233,6 +233,82 @@ class SmartLaunchIT extends CdsItSupport {
   }
 
   @Test
+  void aPublicClientWithOnlineAccessGetsARotatingRefreshTokenWithItsClientIdOnly() throws Exception {
+    Pkce pkce = Pkce.create();
+    var params = authorizeParams(APP, "launch openid fhirUser online_access patient/*.rs", pkce);
+    params.put("launch", ehrLaunch(patientA, null));
+    JsonNode token = exchange(APP, codeFrom(authorize(params), params), pkce, null);
+    String refresh = token.path("refresh_token").asText();
+    assertThat(refresh).as(token.toString()).isNotBlank();
+
+    JsonNode renewed = browser.token(Map.of("grant_type", "refresh_token", "refresh_token", refresh, "client_id", APP), null);
+    assertThat(renewed.path("access_token").asText()).isNotBlank();
+    assertThat(renewed.path("refresh_token").asText()).as("rotated").isNotBlank().isNotEqualTo(refresh);
+    assertThat(browser.get(fhirBase() + "/Patient/" + patientA, renewed.path("access_token").asText()).statusCode()).isEqualTo(200);
+    var reused = browser.postForm("/oauth2/token", Map.of("grant_type", "refresh_token", "refresh_token", refresh, "client_id", APP), null);
+    assertThat(reused.statusCode()).as("a used refresh token is spent").isEqualTo(400);
+    var anonymous = browser.postForm("/oauth2/token", Map.of("grant_type", "refresh_token",
+        "refresh_token", renewed.path("refresh_token").asText()), null);
+    assertThat(anonymous.statusCode()).as("no client_id").isIn(400, 401);
+    assertThat(anonymous.body()).doesNotContain("access_token");
+    var otherClient = browser.postForm("/oauth2/token", Map.of("grant_type", "refresh_token",
+        "refresh_token", renewed.path("refresh_token").asText(), "client_id", CONFIDENTIAL), null);
+    assertThat(otherClient.statusCode()).as("a confidential client must authenticate").isEqualTo(401);
+  }
+
+  @Test
+  void scopesAreMatchedBySmartMeaningAndAnUnregisteredOneIsDroppedNotFatal() throws Exception {
+    Pkce pkce = Pkce.create();
+    var params = authorizeParams(APP,
+        "launch openid patient/Observation.r patient/Condition.read made-up/scope user/Patient.cruds", pkce);
+    params.put("launch", ehrLaunch(patientA, null));
+    JsonNode token = exchange(APP, codeFrom(authorize(params), params), pkce, null);
+    List<String> granted = List.of(token.path("scope").asText().split(" "));
+    assertThat(granted).contains("launch", "openid", "patient/Observation.r", "patient/Condition.read")
+        .doesNotContain("made-up/scope", "user/Patient.cruds");
+    String access = token.path("access_token").asText();
+    assertThat(browser.get(fhirBase() + "/Condition?patient=" + patientA, access).statusCode()).isEqualTo(200);
+    assertThat(browser.get(fhirBase() + "/Procedure?patient=" + patientA, access).statusCode()).as("not granted").isEqualTo(403);
+  }
+
+  @Test
+  void aBrowserAppOnAnAllowedOriginMayCallTheSmartEndpoints() throws Exception {
+    String origin = "http://127.0.0.1:5173";
+    var config = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/.well-known/smart-configuration"))
+        .header("Origin", origin).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(config.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+    for (String path : List.of("/oauth2/token", "/fhir/Patient/" + patientA)) {
+      var preflight = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + path))
+          .header("Origin", origin).header("Access-Control-Request-Method", path.startsWith("/fhir") ? "GET" : "POST")
+          .header("Access-Control-Request-Headers", "authorization,content-type")
+          .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(preflight.statusCode()).as(path).isEqualTo(200);
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(path).hasValue(origin);
+    }
+    var evil = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/oauth2/token"))
+        .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void theCapabilityStatementAnnouncesSmartWithOauthUris() throws Exception {
+    JsonNode security = JSON.readTree(browser.get(fhirBase() + "/metadata").body()).path("rest").path(0).path("security");
+    assertThat(security.path("service").path(0).path("coding").path(0).path("code").asText()).isEqualTo("SMART-on-FHIR");
+    JsonNode uris = null;
+    for (JsonNode e : security.path("extension")) {
+      if (e.path("url").asText().equals("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris")) {
+        uris = e;
+      }
+    }
+    assertThat(uris).as(security.toString()).isNotNull();
+    Map<String, String> byName = new LinkedHashMap<>();
+    uris.path("extension").forEach(e -> byName.put(e.path("url").asText(), e.path("valueUri").asText()));
+    assertThat(byName).containsEntry("authorize", base() + "/oauth2/authorize").containsEntry("token", base() + "/oauth2/token")
+        .containsKeys("revoke", "introspect");
+  }
+
+  @Test
   void aRevokedTokenIsInactiveAndRefusedByTheFhirServer() throws Exception {
     JsonNode token = browser.token(Map.of("grant_type", "client_credentials", "scope", "user/*.rs"), CONFIDENTIAL_AUTH);
     String access = token.path("access_token").asText();

@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The sandbox's SMART authorization server (prefix {@code carac.sandbox.auth}): registered clients and
- * sandbox users. Clients and users live in configuration, never in code paths.
+ * sandbox users. Clients and users live in configuration, never in code paths. {@code corsAllowedOrigins}:
+ * browser origins (exact, or patterns such as {@code http://127.0.0.1:[*]}) allowed to call {@code /fhir/**}
+ * and the authorization server's endpoints, for SMART apps served elsewhere.
  */
 @ConfigurationProperties("carac.sandbox.auth")
 public record AuthProperties(
@@ -16,10 +18,12 @@ public record AuthProperties(
     @DefaultValue("PT60M") Duration accessTokenLifetime,
     @DefaultValue("PT8H") Duration refreshTokenLifetime,
     @DefaultValue("PT12H") Duration launchLifetime,
-    String smartStyleUrl) {
+    String smartStyleUrl,
+    List<String> corsAllowedOrigins) {
 
   public AuthProperties {
     clients = clients == null ? List.of() : List.copyOf(clients);
+    corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
     users = users == null ? List.of() : List.copyOf(users);
   }
 

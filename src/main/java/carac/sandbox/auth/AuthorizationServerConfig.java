@@ -37,7 +37,6 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
@@ -48,7 +47,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 /**
  * The sandbox's SMART App Launch 2.2 authorization server, built on Spring Authorization Server: EHR and
  * standalone launch, PKCE S256 required for every client, {@code aud} checked, launch context in the token
- * response, refresh tokens only when {@code offline_access} or {@code online_access} was granted,
+ * response, refresh tokens (rotating, public clients included) only when {@code offline_access} or
+ * {@code online_access} was granted, requested scopes narrowed by SMART meaning ({@link SmartScopeFilter}),
  * introspection (RFC 7662) and revocation (RFC 7009), OpenID Connect with {@code fhirUser}.
  */
 @Configuration
@@ -62,7 +62,8 @@ public class AuthorizationServerConfig {
       OAuth2AuthorizationService authorizations,
       LaunchContexts launches,
       AuthProperties properties,
-      OAuth2TokenGenerator<?> tokenGenerator)
+      OAuth2TokenGenerator<?> tokenGenerator,
+      RegisteredClientRepository clients)
       throws Exception {
     OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
     var smartChecks = new SmartAuthorizationRequestValidator(AuthorizationServerConfig::fhirBaseOfCurrentRequest, launches);
@@ -70,17 +71,26 @@ public class AuthorizationServerConfig {
         .with(server, as -> as
             .tokenGenerator(tokenGenerator)
             .oidc(Customizer.withDefaults())
+            // scopes by SMART meaning (SmartScopeFilter narrowed the request), then the SMART checks
             .authorizationEndpoint(endpoint -> endpoint.authenticationProviders(providers -> providers.forEach(p -> {
               if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
                 codeRequests.setAuthenticationValidator(
-                    new OAuth2AuthorizationCodeRequestAuthenticationValidator().andThen(smartChecks));
+                    SmartScopeFilter.bySmartMeaning(new OAuth2AuthorizationCodeRequestAuthenticationValidator()).andThen(smartChecks));
               }
             })))
+            // a public client (PKCE, no secret) may use its rotating refresh token: SAS alone refuses it
+            .clientAuthentication(client -> client
+                .authenticationConverters(converters -> converters.add(0, new PublicRefreshClientAuthentication.Converter()))
+                .authenticationProviders(providers -> providers.add(0, new PublicRefreshClientAuthentication.Provider(clients))))
             .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(
                 new SmartTokenResponseHandler(authorizations, launches, properties))))
+        // the token, revocation, introspection, JWKS and discovery endpoints answer browser apps on other origins
+        .cors(c -> c.configurationSource(carac.cds.CdsSecurityConfiguration.cors(properties.corsAllowedOrigins(), "/**")))
         .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
         // SAS registers its endpoint filter at this offset during build(); ours is registered first, so runs first
         .addFilterBefore(new PatientPickerFilter(),
+            org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter.class)
+        .addFilterBefore(new SmartScopeFilter(clients),
             org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter.class)
         .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
             new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
@@ -147,14 +157,19 @@ public class AuthorizationServerConfig {
   OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder encoder, OAuth2TokenCustomizer<JwtEncodingContext> customizer) {
     JwtGenerator jwt = new JwtGenerator(encoder);
     jwt.setJwtCustomizer(customizer);
-    OAuth2RefreshTokenGenerator refresh = new OAuth2RefreshTokenGenerator();
-    // SMART: a refresh token only for offline_access / online_access
-    OAuth2TokenGenerator<org.springframework.security.oauth2.core.OAuth2RefreshToken> smartRefresh = context ->
-        OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
-                && (context.getAuthorizedScopes().contains("offline_access")
-                    || context.getAuthorizedScopes().contains("online_access"))
-            ? refresh.generate(context)
-            : null;
+    // SMART: a refresh token only for offline_access / online_access, to public clients too (SMART allows it
+    // with PKCE; Spring's own generator never gives one to a public client); rotated at every use
+    var keys = new org.springframework.security.crypto.keygen.Base64StringKeyGenerator(
+        java.util.Base64.getUrlEncoder().withoutPadding(), 96);
+    OAuth2TokenGenerator<org.springframework.security.oauth2.core.OAuth2RefreshToken> smartRefresh = context -> {
+      if (!OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
+          || !(context.getAuthorizedScopes().contains("offline_access") || context.getAuthorizedScopes().contains("online_access"))) {
+        return null;
+      }
+      java.time.Instant now = java.time.Instant.now();
+      return new org.springframework.security.oauth2.core.OAuth2RefreshToken(keys.generateKey(), now,
+          now.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive()));
+    };
     return new DelegatingOAuth2TokenGenerator(jwt, smartRefresh);
   }
 

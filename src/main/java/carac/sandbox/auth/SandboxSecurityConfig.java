@@ -40,10 +40,13 @@ public class SandboxSecurityConfig {
 
   @Bean
   @Order(5)
-  SecurityFilterChain fhirChain(HttpSecurity http, JwtDecoder decoder) throws Exception {
+  SecurityFilterChain fhirChain(HttpSecurity http, JwtDecoder decoder, AuthProperties properties) throws Exception {
     // path matchers on the whole request path: /fhir is HAPI's servlet, not Spring MVC's
     var paths = PathPatternRequestMatcher.withDefaults();
     http.securityMatcher(paths.matcher("/fhir/**"))
+        // a browser SMART app on another origin reads the SMART configuration and the FHIR API
+        // ("/**": this chain already matched /fhir/**, and HAPI's servlet path hides the /fhir prefix from the lookup)
+        .cors(c -> c.configurationSource(carac.cds.CdsSecurityConfiguration.cors(properties.corsAllowedOrigins(), "/**")))
         .authorizeHttpRequests(requests -> requests
             .requestMatchers(paths.matcher(HttpMethod.GET, "/fhir/metadata"),
                 paths.matcher(HttpMethod.GET, "/fhir/.well-known/smart-configuration")).permitAll()
@@ -108,6 +111,13 @@ public class SandboxSecurityConfig {
   @Bean
   SmartAuthorizationInterceptor smartAuthorizationInterceptor(RestfulServer fhirServer) {
     var interceptor = new SmartAuthorizationInterceptor();
+    fhirServer.registerInterceptor(interceptor);
+    return interceptor;
+  }
+
+  @Bean
+  SmartCapabilityInterceptor smartCapabilityInterceptor(RestfulServer fhirServer) {
+    var interceptor = new SmartCapabilityInterceptor();
     fhirServer.registerInterceptor(interceptor);
     return interceptor;
   }
