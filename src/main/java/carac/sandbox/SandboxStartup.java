@@ -54,7 +54,8 @@ public class SandboxStartup {
     String base =
         properties.publicBaseUrl() != null && !properties.publicBaseUrl().isBlank()
             ? properties.publicBaseUrl().replaceAll("/+$", "")
-            : "http://localhost:" + environment.getProperty("local.server.port", "8080");
+            // 127.0.0.1, not localhost: the app's loopback redirect URI matches 127.0.0.1 on any port (RFC 8252)
+            : "http://127.0.0.1:" + environment.getProperty("local.server.port", "8080");
     double seconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
     System.out.printf(
         "%nCARAC Watch sandbox is ready (%.1f s since JVM start, RSS %s).%n"

@@ -43,6 +43,12 @@ public class ScenarioLoader {
   /** Tags every resource a story put into the server; the Patient's tag also says to which day. */
   public static final String TAG_SYSTEM = "https://carac-watch.example.org/CodeSystem/sandbox";
 
+  /**
+   * Names the story a resource came from, one code per story: the FHIR server keeps one display per tag
+   * (system, code), so a shared code {@code story} would show the first story's name on every Patient.
+   */
+  public static final String STORY_TAG_SYSTEM = "https://carac-watch.example.org/CodeSystem/sandbox-story";
+
   private static final Logger log = LoggerFactory.getLogger(ScenarioLoader.class);
 
   private final FhirContext fhirContext;
@@ -134,7 +140,8 @@ public class ScenarioLoader {
     for (Bundle.BundleEntryComponent entry : collection.getEntry()) {
       Resource resource = entry.getResource();
       shifter.shift(resource, shift);
-      resource.getMeta().addTag(TAG_SYSTEM, "story", storyName);
+      resource.getMeta().addTag(TAG_SYSTEM, "story", "CARAC Watch sandbox story");
+      resource.getMeta().addTag(STORY_TAG_SYSTEM, storyName, storyName);
       if (resource instanceof Patient) {
         resource.getMeta().addTag(TAG_SYSTEM, shiftTag, "dates moved so the as-of day is this day");
       }

@@ -28,7 +28,7 @@ class SandboxRestartIT {
 
   private static final List<String> STORIES =
       List.of("tc-01-uncomplicated-course", "tc-02-crs-dic-tocilizumab", "tc-15b-no-car-t");
-  private static final Pattern PORT = Pattern.compile("FHIR R4 base: +http://localhost:(\\d+)/fhir");
+  private static final Pattern PORT = Pattern.compile("FHIR R4 base: +http://127.0.0.1:(\\d+)/fhir");
   private static final Pattern WRITTEN = Pattern.compile("(\\d+) patient stories in the FHIR server \\((\\d+) written now\\)");
 
   @TempDir Path work;
@@ -43,6 +43,8 @@ class SandboxRestartIT {
     assertThat(first.stories()).isEqualTo(STORIES.size());
     assertThat(first.written()).isEqualTo(STORIES.size());
     assertThat(first.observations()).isEqualTo(observationsIn(scenarios));
+    assertThat(first.storyTags()).as("each Patient's own story name").containsExactly(
+        "tc-01-uncomplicated-course=tc-01-uncomplicated-course", "tc-02-crs-dic-tocilizumab=tc-02-crs-dic-tocilizumab");
 
     Snapshot second = startAndLook(scenarios);
     assertThat(second.written()).as("nothing rewritten on restart").isZero();
@@ -64,7 +66,8 @@ class SandboxRestartIT {
     return n;
   }
 
-  record Snapshot(int stories, int written, int taggedPatients, int observations, String patientVersion, String signingKeyId) {}
+  record Snapshot(int stories, int written, int taggedPatients, int observations, String patientVersion, String signingKeyId,
+      List<String> storyTags) {}
 
   private Snapshot startAndLook(Path scenarios) throws Exception {
     Path jar = Path.of("target/carac-watch.jar");
@@ -97,7 +100,7 @@ class SandboxRestartIT {
       Matcher port = PORT.matcher(log);
       Matcher written = WRITTEN.matcher(log);
       assertThat(port.find() && written.find()).as(log).isTrue();
-      String base = "http://localhost:" + port.group(1);
+      String base = "http://127.0.0.1:" + port.group(1);
       var client = new SmartClient(base);
       String token = client.token(Map.of("grant_type", "client_credentials", "scope", "user/*.rs"),
           "carac-confidential-test:change-me-confidential").path("access_token").asText();
@@ -105,8 +108,17 @@ class SandboxRestartIT {
       int observations = total(client, base + "/fhir/Observation?_summary=count", token);
       JsonNode patient = SmartClient.JSON.readTree(client.get(base + "/fhir/Patient/tc-02-crs-dic-tocilizumab-patient", token).body());
       JsonNode keys = SmartClient.JSON.readTree(client.get(base + "/oauth2/jwks").body());
+      List<String> storyTags = new java.util.ArrayList<>();
+      for (String story : List.of("tc-01-uncomplicated-course", "tc-02-crs-dic-tocilizumab")) {
+        JsonNode p = SmartClient.JSON.readTree(client.get(base + "/fhir/Patient/" + story + "-patient", token).body());
+        p.path("meta").path("tag").forEach(t -> {
+          if (t.path("system").asText().equals(ScenarioLoader.STORY_TAG_SYSTEM)) {
+            storyTags.add(t.path("code").asText() + "=" + t.path("display").asText());
+          }
+        });
+      }
       return new Snapshot(Integer.parseInt(written.group(1)), Integer.parseInt(written.group(2)), tagged, observations,
-          patient.path("meta").path("versionId").asText(), keys.path("keys").path(0).path("kid").asText());
+          patient.path("meta").path("versionId").asText(), keys.path("keys").path(0).path("kid").asText(), storyTags);
     } finally {
       process.destroy(); // SIGTERM: Spring closes the H2 database cleanly, as Ctrl+C does
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
