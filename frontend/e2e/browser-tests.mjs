@@ -317,6 +317,52 @@ scenario('standalone-launch-with-patient-picker', async () => {
   }
 });
 
+/** Serves the built app (target/classes/static/app) from another origin, as a third party would host it; the
+ *  deployer's meta tag points the app at the sandbox's /api/summary. */
+async function serveAppElsewhere() {
+  const { createServer } = await import('node:http');
+  const root = join(repo, 'target', 'classes', 'static', 'app');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname.replace(/^\/app\//, '');
+    try {
+      let body = readFileSync(join(root, path.replace(/\.\./g, '')));
+      if (path.endsWith('.html')) {
+        body = body.toString().replace('<head>', `<head><meta name="carac-summary-url" content="${BASE}/api/summary" />`);
+      }
+      res.writeHead(200, { 'Content-Type': types[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+scenario('standalone-launch-from-another-origin', async () => {
+  const { context, errors } = await newContext();
+  const { server, origin } = await serveAppElsewhere();
+  try {
+    assert.notEqual(origin, new URL(BASE).origin);
+    const page = await context.newPage();
+    await page.goto(`${origin}/app/launch.html?iss=${encodeURIComponent(`${BASE}/fhir`)}`); // SMART configuration: CORS
+    await signIn(page);
+    await page.waitForSelector(`button[data-patient="${patientOf(OTHER_STORY)}"]`);
+    await Promise.all([page.waitForURL(new RegExp(`^${origin}/app/index\\.html`)),
+      page.click(`button[data-patient="${patientOf(OTHER_STORY)}"]`)]);
+    // token endpoint, FHIR Patient read and /api/summary, all cross-origin from this page
+    await page.waitForSelector('body[data-ready="true"], body[data-ready="error"]');
+    assert.equal(await page.getAttribute('body', 'data-ready'), 'true', await page.textContent('body'));
+    assert.match(await page.textContent('[data-testid="patient-banner"]'), new RegExp(patientOf(OTHER_STORY)));
+    await shot(page, '15-standalone-app-other-origin');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    server.close();
+  }
+});
+
 scenario('two-tabs-two-patients', async () => {
   const { context, errors } = await newContext();
   try {
