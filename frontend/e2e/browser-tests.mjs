@@ -122,8 +122,9 @@ async function openChart(page, story) {
   return Date.now() - started;
 }
 
+/** CARAC Watch's cards (the page also shows a third-party service's, see thirdPartyCard). */
 async function shownCards(page) {
-  return page.$$eval('[data-testid^="ehr-card-"]', (nodes) =>
+  return page.$$eval('[data-testid^="ehr-card-"][data-service="carac-patient-view"]', (nodes) =>
     Object.fromEntries(nodes.map((n) => [n.dataset.testid.replace('ehr-card-', ''), n.dataset.indicator])));
 }
 
@@ -174,6 +175,17 @@ scenario('ehr-critical-story-cards', async () => {
     assert.match(await dic.locator('.card-source').textContent(), /CARAC Watch/);
     assert.equal(await dic.locator('[data-testid="smart-link"]').count(), 1);
     await shot(page, '02-ehr-chart-critical-cards');
+
+    // a second CDS service (another vendor's, configured like a real EHR registers it): its card renders
+    // beside ours, and its feedback goes to its own feedback URL
+    const vendor = page.locator('[data-service="third-party-check"]');
+    assert.equal(await vendor.count(), 1, 'the third-party card is shown');
+    assert.match(await vendor.locator('h3').textContent(), /Third-party reminder/);
+    assert.match(await vendor.locator('.card-source').textContent(), /Vendor CDS/);
+    await vendor.locator('[data-testid="accept-card"]').click();
+    await vendor.locator('[data-testid="feedback-status"][data-outcome="accepted"]').waitFor();
+    assert.match(await vendor.locator('[data-testid="feedback-status"]').textContent(), /HTTP 200/);
+    assert.equal(await page.locator('[data-testid="discovery-line"]').count(), 2);
 
     // integrator panel: the real request (token redacted) and response
     await page.click('[data-testid="integrator"] > summary');

@@ -60,6 +60,8 @@ public abstract class CdsItSupport {
     var issuer = TestEhrKeys.trustedIssuer();
     registry.add("carac.cds.security.trusted-issuers[0].issuer", issuer::issuer);
     registry.add("carac.cds.security.trusted-issuers[0].jwks-file", issuer::jwksFile);
+    // the EHR page calls a second, third-party CDS service too (BrowserIT)
+    registry.add("carac.sandbox.ehr.cds-services[0]", carac.sandbox.ThirdPartyCdsService::discoveryUrl);
   }
 
   @LocalServerPort protected int port;

@@ -38,7 +38,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The sandbox EHR's CDS Hooks client, run on the server so that its private key never reaches a browser:
- * reads the CDS service's discovery, resolves each prefetch template against the sandbox's own FHIR server
+ * reads the discovery of every CDS service it is configured to call ({@link EhrEndpoints#discoveryUrls()}), resolves each prefetch template against the sandbox's own FHIR server
  * with a short-lived patient-scoped token, sends the CDS Hooks 2.0 {@code patient-view} request with an
  * ES384 JWT over real HTTP, and sends card feedback the same way. Every call answers with what went over
  * the wire (the access token redacted), the status, the body and the time taken, for the EHR page's
@@ -70,7 +70,7 @@ public class CdsHookClient {
       .connectTimeout(Duration.ofSeconds(3))
       .followRedirects(HttpClient.Redirect.NEVER)
       .build();
-  private volatile Discovery cached;
+  private final Map<String, Discovery> cached = new java.util.concurrent.ConcurrentHashMap<>();
 
   public CdsHookClient(EhrSigningKey key, EhrEndpoints endpoints, AccessTokens tokens, Clock clock,
       CdsProperties cdsProperties, PatientDataFetcher fhir) {
@@ -93,44 +93,79 @@ public class CdsHookClient {
   }
 
   /**
-   * Fires {@code patient-view} at every service of the discovery that listens to it.
+   * Fires {@code patient-view} at every service, of every configured discovery, that listens to it, as an
+   * EHR with several registered CDS services does. A discovery that cannot be read is reported beside the
+   * others' cards; CARAC Watch's own is {@code discovery}, every one is in {@code discoveries}.
    *
-   * @return {@code {discovery:{url,status,elapsedMs,cached}, calls:[{serviceId,title,url,request,status,body,
-   *     elapsedMs,prefetchMs,callMs}], elapsedMs}}
+   * @return {@code {discovery:{url,status,elapsedMs,cached}, discoveries:[...], calls:[{serviceId,title,url,
+   *     discoveryUrl,feedbackUrl,request,status,body,elapsedMs,prefetchMs}], elapsedMs}}
    */
   public ObjectNode patientView(String patientId, String userId) {
     if (patientId == null || !FHIR_ID.matcher(patientId).matches()) {
       throw new IllegalArgumentException("patient must be a FHIR id");
     }
     long start = System.nanoTime();
-    Discovery cachedBefore = cached;
-    Discovery discovery = discovery();
     ObjectNode out = json.createObjectNode();
-    ObjectNode d = out.putObject("discovery");
-    d.put("url", discovery.url());
-    d.put("status", discovery.status());
-    d.put("elapsedMs", discovery.elapsedMs());
-    d.put("cached", discovery == cachedBefore);
+    ArrayNode discoveries = out.putArray("discoveries");
     ArrayNode calls = out.putArray("calls");
-    if (discovery.status() != 200 || !discovery.body().path("services").isArray()) {
-      d.set("body", discovery.body());
-      out.put("elapsedMs", ms(start));
-      return out;
-    }
-    AccessTokens.Issued token = tokens.issue(EhrSigningKey.CLIENT_ID, TOKEN_SCOPE, patientId, TOKEN_LIFETIME);
-    for (JsonNode service : discovery.body().get("services")) {
-      if (!HOOK.equals(service.path("hook").asText()) || !SERVICE_ID.matcher(service.path("id").asText()).matches()) {
+    AccessTokens.Issued token = null;
+    List<String> urls = endpoints.discoveryUrls();
+    for (String discoveryUrl : urls) {
+      Discovery cachedBefore = cached.get(discoveryUrl);
+      Discovery discovery;
+      try {
+        discovery = discovery(discoveryUrl);
+      } catch (HookCallException e) {
+        if (discoveryUrl.equals(urls.get(0))) {
+          throw e; // our own service: the page reports the failure
+        }
+        discovery = new Discovery(discoveryUrl, 0, json.getNodeFactory().textNode(e.getMessage()), 0, Instant.now());
+      }
+      ObjectNode d = discoveries.addObject();
+      d.put("url", discovery.url());
+      d.put("status", discovery.status());
+      d.put("elapsedMs", discovery.elapsedMs());
+      d.put("cached", discovery == cachedBefore);
+      if (discovery.status() != 200 || !discovery.body().path("services").isArray()) {
+        d.set("body", discovery.body());
         continue;
       }
-      calls.add(callService(service, patientId, userId, token));
+      for (JsonNode service : discovery.body().get("services")) {
+        if (!HOOK.equals(service.path("hook").asText()) || !SERVICE_ID.matcher(service.path("id").asText()).matches()) {
+          continue;
+        }
+        if (token == null) {
+          token = tokens.issue(EhrSigningKey.CLIENT_ID, TOKEN_SCOPE, patientId, TOKEN_LIFETIME);
+        }
+        try {
+          calls.add(callService(discoveryUrl, service, patientId, userId, token));
+        } catch (HookCallException e) {
+          if (discoveryUrl.equals(urls.get(0))) {
+            throw e;
+          }
+          calls.addObject().put("serviceId", service.get("id").asText()).put("discoveryUrl", discoveryUrl)
+              .put("url", serviceBase(discoveryUrl) + "/cds-services/" + service.get("id").asText())
+              .put("status", 0).put("elapsedMs", 0).put("prefetchMs", 0).put("prefetchKeys", 0)
+              .put("body", e.getMessage());
+        }
+      }
     }
+    out.set("discovery", discoveries.get(0));
     out.put("elapsedMs", ms(start));
     return out;
   }
 
-  private ObjectNode callService(JsonNode service, String patientId, String userId, AccessTokens.Issued token) {
+  /** {@code https://host/base/cds-services} → {@code https://host/base}. */
+  private static String serviceBase(String discoveryUrl) {
+    return discoveryUrl.endsWith("/cds-services")
+        ? discoveryUrl.substring(0, discoveryUrl.length() - "/cds-services".length())
+        : discoveryUrl;
+  }
+
+  private ObjectNode callService(String discoveryUrl, JsonNode service, String patientId, String userId,
+      AccessTokens.Issued token) {
     String id = service.get("id").asText();
-    String url = endpoints.cdsBase() + "/cds-services/" + id;
+    String url = serviceBase(discoveryUrl) + "/cds-services/" + id;
     long prefetchStart = System.nanoTime();
     ObjectNode prefetch = json.createObjectNode();
     JsonNode templates = service.path("prefetch");
@@ -181,6 +216,8 @@ public class CdsHookClient {
       call.put("title", service.get("title").asText());
     }
     call.put("url", url);
+    call.put("discoveryUrl", discoveryUrl);
+    call.put("feedbackUrl", url + "/feedback");
     ObjectNode shown = request.deepCopy();
     ((ObjectNode) shown.get("fhirAuthorization")).put("access_token", REDACTED);
     call.set("request", shown);
@@ -196,9 +233,14 @@ public class CdsHookClient {
    * Sends card feedback to {@code /cds-services/{id}/feedback}; each entry gets an {@code outcomeTimestamp}
    * if the page did not give one.
    */
-  public ObjectNode feedback(String serviceId, JsonNode entries) {
+  public ObjectNode feedback(String serviceId, String discoveryUrl, JsonNode entries) {
     if (serviceId == null || !SERVICE_ID.matcher(serviceId).matches()) {
       throw new IllegalArgumentException("serviceId must be a CDS service id");
+    }
+    List<String> known = endpoints.discoveryUrls();
+    String discovery = discoveryUrl == null || discoveryUrl.isBlank() ? known.get(0) : discoveryUrl;
+    if (!known.contains(discovery)) {
+      throw new IllegalArgumentException("discoveryUrl must be one of the CDS services this EHR calls");
     }
     if (entries == null || !entries.isArray() || entries.isEmpty() || entries.size() > MAX_FEEDBACK_ENTRIES) {
       throw new IllegalArgumentException("feedback must be a non-empty array (at most " + MAX_FEEDBACK_ENTRIES + " entries)");
@@ -216,7 +258,7 @@ public class CdsHookClient {
       }
       list.add(copy);
     }
-    String url = endpoints.cdsBase() + "/cds-services/" + serviceId + "/feedback";
+    String url = serviceBase(discovery) + "/cds-services/" + serviceId + "/feedback";
     Sent sent = post(url, body.toString());
     ObjectNode out = json.createObjectNode();
     out.put("url", url);
@@ -227,12 +269,11 @@ public class CdsHookClient {
     return out;
   }
 
-  private Discovery discovery() {
-    Discovery d = cached;
+  private Discovery discovery(String url) {
+    Discovery d = cached.get(url);
     if (d != null && d.status() == 200 && d.readAt().plus(DISCOVERY_CACHE).isAfter(Instant.now())) {
       return d;
     }
-    String url = endpoints.cdsBase() + "/cds-services";
     long start = System.nanoTime();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
         .header("Accept", "application/json")
@@ -248,7 +289,7 @@ public class CdsHookClient {
       throw new HookCallException("interrupted", e);
     }
     if (d.status() == 200) {
-      cached = d;
+      cached.put(url, d);
     }
     return d;
   }

@@ -106,12 +106,13 @@ class EhrApiController {
     return hooks.patientView(request.patient(), fhirUser(user));
   }
 
-  record FeedbackRequest(String serviceId, JsonNode feedback) {}
+  /** {@code discoveryUrl}: which configured CDS service (its discovery URL); absent = CARAC Watch's own. */
+  record FeedbackRequest(String serviceId, String discoveryUrl, JsonNode feedback) {}
 
   @PostMapping(value = "/sandbox/api/hooks/feedback", consumes = MediaType.APPLICATION_JSON_VALUE,
       produces = MediaType.APPLICATION_JSON_VALUE)
   ObjectNode feedback(@RequestBody FeedbackRequest request) {
-    return hooks.feedback(request.serviceId(), request.feedback());
+    return hooks.feedback(request.serviceId(), request.discoveryUrl(), request.feedback());
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

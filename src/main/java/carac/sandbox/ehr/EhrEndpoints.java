@@ -53,6 +53,21 @@ public class EhrEndpoints {
     return base() + "/fhir";
   }
 
+  /**
+   * The discovery URLs of the CDS services this EHR calls, as an EHR registers them: CARAC Watch's own first,
+   * then {@code carac.sandbox.ehr.cds-services} (other services, e.g. a third party's). Only these ever get
+   * the EHR's signed JWT and a patient token; the browser never names a URL.
+   */
+  public java.util.List<String> discoveryUrls() {
+    java.util.List<String> urls = new java.util.ArrayList<>();
+    urls.add(cdsBase() + "/cds-services");
+    org.springframework.boot.context.properties.bind.Binder.get(environment)
+        .bind("carac.sandbox.ehr.cds-services", org.springframework.boot.context.properties.bind.Bindable.listOf(String.class))
+        .orElse(java.util.List.of()).stream().map(u -> u.strip().replaceAll("/+$", "")).filter(u -> !u.isEmpty())
+        .filter(u -> !urls.contains(u)).forEach(urls::add);
+    return urls;
+  }
+
   /** The CDS service's base (its discovery is at {@code /cds-services} below it). */
   public String cdsBase() {
     return cds.publicBaseUrl().isBlank() ? base() : cds.publicBaseUrl();

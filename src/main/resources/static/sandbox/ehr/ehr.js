@@ -215,7 +215,9 @@ function renderCards(result, ms) {
   const list = $('card-list');
   const problems = [];
   const cards = [];
-  if (result.discovery.status !== 200) problems.push(`Discovery ${result.discovery.url} answered HTTP ${result.discovery.status}.`);
+  for (const d of result.discoveries ?? [result.discovery]) {
+    if (d.status !== 200) problems.push(`Discovery ${d.url} answered ${d.status ? `HTTP ${d.status}` : `nothing (${d.body})`}.`);
+  }
   for (const call of result.calls) {
     if (call.status === 200 && Array.isArray(call.body?.cards)) {
       call.body.cards.forEach((card, index) => cards.push({ card, call, index }));
@@ -253,6 +255,7 @@ function cardView(card, call) {
   const actions = h('div.card-actions', {});
   const article = h(`article.cds-card.cds-card--${indicator}`, {
     'data-testid': `ehr-card-${code}`,
+    'data-service': call.serviceId,
     'data-indicator': indicator,
     'data-uuid': card.uuid,
     'aria-labelledby': `${id}-summary`,
@@ -345,7 +348,7 @@ async function sendFeedback(card, call, outcome, status, actions) {
   try {
     const result = await api('/sandbox/api/hooks/feedback', {
       method: 'POST',
-      body: { serviceId: call.serviceId, feedback: [{ card: card.uuid, ...outcome }] },
+      body: { serviceId: call.serviceId, discoveryUrl: call.discoveryUrl, feedback: [{ card: card.uuid, ...outcome }] },
     });
     state.exchanges.push({ label: `Feedback (${outcome.outcome})`, ...result });
     renderIntegrator();
@@ -371,8 +374,9 @@ function renderIntegrator() {
   if (!body || !state.hook) return;
   const r = state.hook;
   const parts = [
-    h('p', {}, `Discovery: GET ${r.discovery.url} → HTTP ${r.discovery.status}${r.discovery.cached ? ' (cached)' : ` in ${r.discovery.elapsedMs} ms`}. ` +
-      'Requests are signed by the sandbox server (ES384 JWT, jku = the sandbox JWKS); the access token is redacted here.'),
+    ...(r.discoveries ?? [r.discovery]).map((d) => h('p', { 'data-testid': 'discovery-line' },
+      `Discovery: GET ${d.url} → ${d.status ? `HTTP ${d.status}` : 'unreachable'}${d.cached ? ' (cached)' : ` in ${d.elapsedMs} ms`}.`)),
+    h('p', {}, 'Requests are signed by the sandbox server (ES384 JWT, jku = the sandbox JWKS); the access token is redacted here.'),
   ];
   for (const call of r.calls) {
     parts.push(
