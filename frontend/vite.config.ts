@@ -21,7 +21,8 @@ export default defineConfig({
     },
   },
   // vitest also tests the sandbox EHR page's plain ES modules (served by Spring, not built here)
-  server: { fs: { allow: ['.', '../src/main/resources/static/sandbox'] } },
+  // (and the display-units table shared with the backend's cards)
+  server: { fs: { allow: ['.', '../src/main/resources/static/sandbox', '../src/main/resources/display-units.json'] } },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -181,7 +181,7 @@ def dic_mgmt():
     # plt 49: ISTH 2|0|1|3 = 6 (met); CDSS 2 + 1 + 1 + 0 + 0 + 1 = 5 (not met). LMWH suppressed (49 < 50).
     r.expect(15, [card("R-DIC", "critical", ["day 15", "ISTH 6 (met)", "CDSS 5 (not met)"]),
                   card("R-DIC-MGMT", "critical", ["day 15", "LMWH not suggested"],
-                       ["Anticoagulation not suggested", "platelets 49 10*9/L < 50 10*9/L"], ["LMWH: may be considered"]),
+                       ["Anticoagulation not suggested", "platelets 49 ×10⁹/L < 50 ×10⁹/L"], ["LMWH: may be considered"]),
                   FIB("0.9", 15)], cw=3)
     # day 20: bleeding onset day 17 = 20 - 3 -> within the look-back -> suppressed. CW-grade max(3, bleed 1) = 3.
     r.expect(20, [card("R-DIC", "critical", ["day 20", "ISTH 5 (met)"]),
@@ -218,7 +218,7 @@ def thr_span():
                   "No other data. As-of day 90: R-THR; day 91: nothing (R-BLD ends day 28; CAR-HEMATOTOX incomplete).")
     r.s.lab("platelets", -6, 90)
     r.s.lymphodepletion(-5)
-    r.expect(90, [card("R-THR", "info", ["baseline platelets 90 10*9/L"])])
+    r.expect(90, [card("R-THR", "info", ["baseline platelets 90 ×10⁹/L"])])
     r.expect(91, [])
     r.write(90)
 
@@ -263,11 +263,11 @@ def bld_all():
     # platelets 99 < 100 -> R-BLD (c) and R-THR (c); EASIX 200 x 0.80 / 99 = 1.62; IL-10 7.98.
     bld("edge-rule-bld-platelets", "R-BLD / R-THR edge: baseline platelets 99 (< 100)",
         "99", "200", "0.80", "7.98",
-        [(7, [card("R-BLD", "info", ["baseline platelets 99 10*9/L"], lacks=["(> 7.65)", "IL-10 above"]),
-              card("R-THR", "info", ["baseline platelets 99 10*9/L"])], 0),
-         (28, [card("R-BLD", "info", ["baseline platelets 99 10*9/L"]),
-               card("R-THR", "info", ["baseline platelets 99 10*9/L"])], 0),
-         (29, [card("R-THR", "info", ["baseline platelets 99 10*9/L"])], None)],
+        [(7, [card("R-BLD", "info", ["baseline platelets 99 ×10⁹/L"], lacks=["(> 7.65)", "IL-10 above"]),
+              card("R-THR", "info", ["baseline platelets 99 ×10⁹/L"])], 0),
+         (28, [card("R-BLD", "info", ["baseline platelets 99 ×10⁹/L"]),
+               card("R-THR", "info", ["baseline platelets 99 ×10⁹/L"])], 0),
+         (29, [card("R-THR", "info", ["baseline platelets 99 ×10⁹/L"])], None)],
         "Baseline day -6: platelets 99, LDH 200, creatinine 0.80 (EASIX 1.62), IL-10 7.98. Normal panels days "
         "6-28. R-BLD + R-THR at days 7 and 28; at day 29 R-THR only (active to day 90).")
 

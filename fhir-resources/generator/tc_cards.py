@@ -47,9 +47,9 @@ STORIES = {
             card("R-THR", "info", ["D-dimer 11.2 × ULN"])]},
         {"asOf": as_of("tc-02-crs-dic-tocilizumab"), "cwGrade": 3, "cards": [
             card("R-DIC", "critical", ["day 11", "ISTH 8 (met)", "CDSS 10 (met)"],
-                 ["Platelets: 42 10*9/L, day 11", "Observation/tc-02-"]),
+                 ["Platelets: 42 ×10⁹/L, day 11", "Observation/tc-02-"]),
             card("R-DIC-MGMT", "critical", ["LMWH not suggested"],
-                 ["Anticoagulation not suggested", "platelets 42 10*9/L < 50 10*9/L", "cryoprecipitate"]),
+                 ["Anticoagulation not suggested", "platelets 42 ×10⁹/L < 50 ×10⁹/L", "cryoprecipitate"]),
             card("R-FIB", "warning", ["Fibrinogen 0.8 g/L on day 11", "< 1.5 g/L"], ["Tocilizumab", "Perl et al. 2024"]),
             card("R-STEROID", "warning", ["CRS grade 3", "day 11"]),
             PEAK(),
@@ -73,10 +73,10 @@ STORIES = {
     "tc-05-d-dimer-ddu-pt-15": [{"asOf": as_of("tc-05-d-dimer-ddu-pt-15"), "cwGrade": 1, "cards": [
         card("R-FIB", "warning", ["Fibrinogen 1.4 g/L on day 10"], ["140 mg/dL = 1.4 g/L"]),
         MON(), PEAK(),
-        card("R-THR", "info", ["D-dimer 5.5 × ULN"], ["1265 ng/mL{DDU}"], lacks=["Consumptive pattern", "mg/L{FEU}"])]}],
+        card("R-THR", "info", ["D-dimer 5.5 × ULN"], ["1265 ng/mL DDU"], lacks=["Consumptive pattern", "mg/L FEU"])]}],
     "tc-06-window-edges": [
         {"asOf": as_of("tc-06-window-edges", 0), "cwGrade": None, "cwGradeAtLeast": 0, "cards": [
-            card("R-THR", "info", ["baseline platelets 40 10*9/L"]),
+            card("R-THR", "info", ["baseline platelets 40 ×10⁹/L"]),
             card("R-BLD", "info", ["EASIX 10", "baseline platelets 40"], ["Baseline timing uncertain"])]},
         {"asOf": as_of("tc-06-window-edges", 1), "cwGrade": 1, "cards": [
             card("R-FIB", "warning", ["Fibrinogen 1.4 g/L on day 28"]), MON(),
@@ -89,7 +89,7 @@ STORIES = {
                  ["DIC not assessable", "ISTH incomplete: PT, D-dimer missing; partial 3"]), PEAK()]},
         {"asOf": as_of("tc-07-missing-data-indeterminate"), "cwGrade": 3, "cards": [
             card("R-DIC", "critical", ["day 13", "ISTH 6 (met)"], ["Missing: PT"]),
-            card("R-DIC-MGMT", "critical", ["LMWH not suggested"], ["platelets 40 10*9/L < 50 10*9/L"]),
+            card("R-DIC-MGMT", "critical", ["LMWH not suggested"], ["platelets 40 ×10⁹/L < 50 ×10⁹/L"]),
             card("R-FIB", "warning", ["Fibrinogen 0.8 g/L on day 13"]),
             MON("day 12"), PEAK(),
             card("R-THR", "info", ["D-dimer 13 × ULN"])]},
@@ -121,7 +121,7 @@ STORIES = {
     ],
     "tc-12-ich-overt-dic": [{"asOf": as_of("tc-12-ich-overt-dic"), "cwGrade": 4, "cards": [
         card("R-DIC", "critical", ["day 17", "ISTH 5 (met)", "CDSS 4 (not met)"]),
-        card("R-DIC-MGMT", "critical", ["LMWH not suggested"], ["platelets 18 10*9/L < 50 10*9/L", "bleeding", "cryoprecipitate"]),
+        card("R-DIC-MGMT", "critical", ["LMWH not suggested"], ["platelets 18 ×10⁹/L < 50 ×10⁹/L", "bleeding", "cryoprecipitate"]),
         card("R-FIB", "warning", ["Fibrinogen 1.2 g/L on day 17"]),
         card("R-THR", "info", ["consumptive pattern day 17"], lacks=["D-dimer above"])]}],
     "tc-13a-hematotox-high": [{"asOf": as_of("tc-13a-hematotox-high"), "cards": [

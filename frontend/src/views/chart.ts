@@ -8,6 +8,7 @@ import { segments, yExtent } from '../transforms/series';
 import type { Translator } from '../strings';
 import { dayScale, dayTicks, MARGIN, WIDTH } from './geometry';
 import { showDetail } from './inspect';
+import { displayUnit } from '../units';
 
 const HEIGHT = 190;
 
@@ -18,6 +19,8 @@ export interface ChartContext {
   focusDay: number | null;
   /** Days that carry an overlay event: drawn as faint guides to relate them to the values. */
   eventDays: number[];
+  /** Language of the display units (display-units.json). */
+  lang?: 'en' | 'zh';
 }
 
 export function trendChart(data: SeriesPoints, ctx: ChartContext): TemplateResult {
@@ -27,10 +30,11 @@ export function trendChart(data: SeriesPoints, ctx: ChartContext): TemplateResul
   const y = scaleLinear().domain(yExtent(points, series)).nice().range([HEIGHT - MARGIN.bottom, MARGIN.top]);
   const [top, bottom] = [MARGIN.top, HEIGHT - MARGIN.bottom];
   const fmt = y.tickFormat(5);
-  const title = `${series.label} (${series.unit})`;
+  const unit = displayUnit(series.unit, ctx.lang);
+  const title = `${series.label} (${unit})`;
 
   return html`<figure class="chart" data-testid="chart-${series.analyte}">
-    <figcaption>${series.label} <span class="unit">${series.unit}</span></figcaption>
+    <figcaption>${series.label} <span class="unit">${unit}</span></figcaption>
     <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="group" aria-label=${title}>
       ${backdrop(ctx, x, top, bottom)}
       ${y.ticks(5).map(
@@ -47,7 +51,7 @@ export function trendChart(data: SeriesPoints, ctx: ChartContext): TemplateResul
         (s) => svg`<line class=${s.gap ? 'trend gap' : 'trend'} x1=${x(s.from.day)} y1=${y(s.from.y)} x2=${x(s.to.day)} y2=${y(s.to.y)}></line>`,
       )}
       ${points.map((p) => {
-        const text = pointText(p, data, t);
+        const text = pointText(p, data, t, ctx.lang);
         return svg`<circle class=${p.day === ctx.focusDay ? 'point focused' : 'point'} cx=${x(p.day)} cy=${y(p.y)} r="4"
           tabindex="0" role="img" aria-label=${text} data-day=${p.day}
           @focus=${showDetail(text)} @mouseenter=${showDetail(text)}><title>${text}</title></circle>`;
@@ -89,14 +93,14 @@ export function dayAxis(ctx: ChartContext, x: DayScale, bottom: number) {
 }
 
 /** Everything a reader needs about one point, in one line. */
-export function pointText(p: Point, data: SeriesPoints, t: Translator['t']): string {
+export function pointText(p: Point, data: SeriesPoints, t: Translator['t'], lang: 'en' | 'zh' = 'en'): string {
   const { series } = data;
   const lab = p.lab;
-  const parts = [t('pointValue', { label: series.label, value: p.y, unit: series.unit, day: p.day })];
-  if (series.scale !== 'value' && typeof lab.value === 'number') parts.push(`${lab.value} ${lab.unit ?? ''}`.trim());
+  const parts = [t('pointValue', { label: series.label, value: p.y, unit: displayUnit(series.unit, lang), day: p.day })];
+  if (series.scale !== 'value' && typeof lab.value === 'number') parts.push(`${lab.value} ${displayUnit(lab.unit, lang)}`.trim());
   if (lab.effective) parts.push(t('measuredAt', { effective: lab.effective }));
   if (lab.reportedValue !== undefined && lab.reportedValue !== null) {
-    parts.push(t('reportedAs', { value: lab.reportedValue, unit: lab.reportedUnit ?? '' }).trim());
+    parts.push(t('reportedAs', { value: lab.reportedValue, unit: displayUnit(lab.reportedUnit, lang) }).trim());
   }
   if (lab.observation) parts.push(t('sourceResource', { resource: lab.observation }));
   return parts.join(' · ');

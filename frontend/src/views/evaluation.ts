@@ -40,6 +40,7 @@ function charts(ev: Evaluation, focusDay: number | null, tr: Translator) {
     peak: ev.peakWindow ?? null,
     focusDay,
     eventDays: layout.groups.map((g) => g.day),
+    lang: tr.lang,
   };
   return html`<section class="trends" aria-labelledby="trends-title">
     <h2 id="trends-title">${tr.t('trends')}</h2>

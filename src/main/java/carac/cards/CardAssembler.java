@@ -50,7 +50,7 @@ public final class CardAssembler {
           + "\n\n" + text.get("source.line", text.get(rule.key() + ".source"))
           + "\n\n" + facts.gradeLine(rendered.day())
           + facts.dataQualityLines()
-          + "\n\n" + text.get("asof.line", evaluation.asOf(), evaluation.asOfDay(), evaluation.infusionDate());
+          + "\n\n" + text.get("asof.line", shownAsOf(evaluation.asOf()), evaluation.asOfDay(), evaluation.infusionDate());
       cards.add(new Card(
           uuid(evaluation, rule, rendered.day()),
           rendered.summary(),
@@ -59,6 +59,18 @@ public final class CardAssembler {
           detail));
     }
     return cards;
+  }
+
+  /**
+   * The evaluation instant as a clinician reads it: local date and time to the minute with the offset of the
+   * service's zone ({@code 2025-04-18 18:00 +08:00}), not the ISO instant with nanoseconds.
+   */
+  static String shownAsOf(String iso) {
+    try {
+      return java.time.OffsetDateTime.parse(iso).format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx"));
+    } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+      return String.valueOf(iso);
+    }
   }
 
   /** Same patient, course, rule and cited day give the same uuid, so feedback and de-duplication work. */
@@ -74,9 +86,10 @@ public final class CardAssembler {
     if (v == null) {
       return text.get("value.unavailable", text.get("analyte." + analyte));
     }
-    String shown = CardText.number(v.value()) + " " + v.unit();
+    // units as a clinician reads them (display-units.json); the data keep the UCUM codes
+    String shown = DisplayUnits.withUnit(CardText.number(v.value()), v.unit(), text.locale());
     if (v.reportedUnit() != null && !v.reportedUnit().equals(v.unit())) {
-      shown = CardText.number(v.reportedValue()) + " " + v.reportedUnit() + " = " + shown;
+      shown = DisplayUnits.withUnit(CardText.number(v.reportedValue()), v.reportedUnit(), text.locale()) + " = " + shown;
     }
     StringJoiner extra = new StringJoiner(", ");
     if (v.ratio() != null) {

@@ -309,14 +309,14 @@ final class CardFacts {
   private String threshold(String name) {
     Object t = map(data.get("thresholds")).get(name);
     if (t instanceof Map<?, ?> q) {
-      return CardText.number(q.get("value")) + " " + q.get("unit");
+      return DisplayUnits.withUnit(CardText.number(q.get("value")), Objects.toString(q.get("unit"), null), text.locale());
     }
     return Objects.toString(t);
   }
 
-  private static String quantity(Object v) {
+  private String quantity(Object v) {
     if (v instanceof LabValue lab) {
-      return CardText.number(lab.value()) + " " + lab.unit();
+      return DisplayUnits.withUnit(CardText.number(lab.value()), lab.unit(), text.locale());
     }
     return "?";
   }

@@ -12,6 +12,10 @@ final class CardText {
   private final ResourceBundle bundle;
   private final Locale locale;
 
+  Locale locale() {
+    return locale;
+  }
+
   CardText(Locale locale) {
     this.locale = locale;
     this.bundle = ResourceBundle.getBundle("cards.messages", locale, ResourceBundle.Control.getNoFallbackControl(

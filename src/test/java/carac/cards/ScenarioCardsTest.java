@@ -75,7 +75,12 @@ class ScenarioCardsTest {
       want.path("detailContains").forEach(q -> assertThat(card.detail()).as(rule + " detail").contains(q.asText()));
       want.path("detailLacks").forEach(q -> assertThat(card.detail()).as(rule + " detail").doesNotContain(q.asText()));
     }
+    String asOfShown = OffsetDateTime.parse(expected.path("asOf").asText())
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx"));
     for (Card card : cards) {
+      assertThat(card.detail()).as("data as of: local time to the minute with the offset").contains(asOfShown)
+          .doesNotContain(expected.path("asOf").asText());
+      assertThat(card.detail()).as("display units, not UCUM codes").doesNotContain("10*9/L", "{FEU}", "{DDU}");
       assertThat(card.summary().length()).as("summary length of " + card.source().topic().code()).isLessThan(140);
       assertThat(card.summary()).isNotBlank();
       assertThat(card.detail()).isNotBlank().contains("CW-grade");
