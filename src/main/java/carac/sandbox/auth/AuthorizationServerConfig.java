@@ -67,7 +67,13 @@ public class AuthorizationServerConfig {
       throws Exception {
     OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
     var smartChecks = new SmartAuthorizationRequestValidator(AuthorizationServerConfig::fhirBaseOfCurrentRequest, launches);
-    http.securityMatcher(server.getEndpointsMatcher())
+    // CORS preflights of the endpoints (OPTIONS is not among Spring's endpoint matchers) are answered here too
+    var paths = org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.withDefaults();
+    var preflights = new org.springframework.security.web.util.matcher.OrRequestMatcher(
+        paths.matcher(org.springframework.http.HttpMethod.OPTIONS, "/oauth2/**"),
+        paths.matcher(org.springframework.http.HttpMethod.OPTIONS, "/.well-known/**"),
+        paths.matcher(org.springframework.http.HttpMethod.OPTIONS, "/userinfo"));
+    http.securityMatcher(new org.springframework.security.web.util.matcher.OrRequestMatcher(server.getEndpointsMatcher(), preflights))
         .with(server, as -> as
             .tokenGenerator(tokenGenerator)
             .oidc(Customizer.withDefaults())
@@ -86,7 +92,7 @@ public class AuthorizationServerConfig {
                 new SmartTokenResponseHandler(authorizations, launches, properties))))
         // the token, revocation, introspection, JWKS and discovery endpoints answer browser apps on other origins
         .cors(c -> c.configurationSource(carac.cds.CdsSecurityConfiguration.cors(properties.corsAllowedOrigins(), "/**")))
-        .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+        .authorizeHttpRequests(requests -> requests.requestMatchers(preflights).permitAll().anyRequest().authenticated())
         // SAS registers its endpoint filter at this offset during build(); ours is registered first, so runs first
         .addFilterBefore(new PatientPickerFilter(),
             org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter.class)
