@@ -94,7 +94,8 @@ class SandboxRestartIT {
     });
     reader.start();
     try {
-      assertThat(ready.await(300, TimeUnit.SECONDS)).as("started in time").isTrue();
+      boolean started = ready.await(300, TimeUnit.SECONDS);
+      assertThat(started).as("started in time; output so far:\n%s", String.join("\n", output)).isTrue();
       Thread.sleep(200); // the URL lines follow the ready line
       String log = String.join("\n", output);
       Matcher port = PORT.matcher(log);
