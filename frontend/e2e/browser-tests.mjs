@@ -409,11 +409,11 @@ scenario('ehr-order-screen', async () => {
     await page.fill('[data-testid="patient-filter"]', story);
     await openChart(page, story);
     const screen = page.locator('[data-testid="order-screen"]');
-    await page.waitForSelector('[data-testid="order-screen"][data-ready="true"]');
+    await page.waitForSelector('[data-testid="order-screen"][data-ready="true"]', { state: 'attached' });
     const cards = page.locator('[data-testid="order-cards"]');
     const select = async (drug) => {
       await page.selectOption('[data-testid="order-drug"]', drug);
-      await page.waitForSelector('[data-testid="order-cards"][data-hook="order-select"][data-state="done"]');
+      await page.waitForSelector('[data-testid="order-cards"][data-hook="order-select"][data-state="done"]', { state: 'attached' });
     };
 
     // paracetamol must never fire
@@ -446,7 +446,7 @@ scenario('ehr-order-screen', async () => {
     const toci = cards.locator('[data-testid="ehr-card-R-ORD-TOCI"]');
     assert.equal(await toci.getAttribute('data-indicator'), 'info');
     await page.click('[data-testid="sign-orders"]');
-    await page.waitForSelector('[data-testid="order-cards"][data-hook="order-sign"][data-state="done"]');
+    await page.waitForSelector('[data-testid="order-cards"][data-hook="order-sign"][data-state="done"]', { state: 'attached' });
     const signed = await page.$$eval('[data-testid="order-cards"] [data-testid^="ehr-card-"]', (nodes) =>
       nodes.map((n) => `${n.dataset.testid.replace('ehr-card-', '')} ${n.dataset.indicator}`).sort());
     assert.deepEqual(signed, ['R-ORD-AC critical', 'R-ORD-TOCI info']);

@@ -56,6 +56,27 @@ class OrderScenarioTest {
     return out.stream();
   }
 
+  /** A draft coded only with a site-local code counts through SiteConfiguration.drugCodes, and only then. */
+  @org.junit.jupiter.api.Test
+  void siteLocalDrugCodesClassifyTheDraft() throws IOException {
+    Path dir = SCENARIOS.resolve("ord-ac-platelets");
+    var patient = PatientBundle.parse(FhirContext.forR4Cached(), Files.readString(dir.resolve("bundle.json")));
+    var draft = new org.hl7.fhir.r4.model.MedicationRequest();
+    draft.setId("local-1");
+    draft.setStatus(org.hl7.fhir.r4.model.MedicationRequest.MedicationRequestStatus.DRAFT);
+    draft.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patient.patientId()));
+    draft.setMedication(new org.hl7.fhir.r4.model.CodeableConcept().addCoding(
+        new org.hl7.fhir.r4.model.Coding("urn:oid:1.2.3.4.5.local-drugs", "ENOX-40", "Clexane 40 mg")));
+    OffsetDateTime asOf = OffsetDateTime.parse(JSON.readTree(dir.resolve("scenario.json").toFile()).get("asOf").asText());
+    var site = new CqlEvaluator(new SiteConfiguration(List.of(), List.of(), List.of(),
+        List.of(new SiteConfiguration.DrugCode("urn:oid:1.2.3.4.5.local-drugs", "ENOX-40", "anticoagulant"))));
+    var local = new OrderCardAssembler("en").cards(site.evaluateOrders(patient.bundle(), patient.patientId(), asOf, List.of(draft)));
+    assertThat(local).extracting(c -> c.source().topic().code() + " " + c.indicator()).containsExactly("R-ORD-AC critical");
+    assertThat(local.get(0).summary()).contains("Clexane 40 mg");
+    var plain = new OrderCardAssembler("en").cards(evaluator.evaluateOrders(patient.bundle(), patient.patientId(), asOf, List.of(draft)));
+    assertThat(plain).isEmpty();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("calls")
   void cardsMatchTheStory(Path dir, JsonNode expected) throws IOException {
@@ -69,6 +90,13 @@ class OrderScenarioTest {
     var evaluation = evaluator.evaluateOrders(patient.bundle(), patient.patientId(),
         OffsetDateTime.parse(expected.path("asOf").asText()), drafts.medicationRequests());
     List<Card> cards = new OrderCardAssembler("en").cards(evaluation);
+    List<Card> zh = new OrderCardAssembler("zh").cards(evaluation);
+    assertThat(zh).extracting(c -> c.source().topic().code() + c.indicator())
+        .containsExactlyElementsOf(cards.stream().map(c -> c.source().topic().code() + c.indicator()).toList());
+    for (Card c : zh) {
+      assertThat(c.summary()).as("zh summary").doesNotContain("{").hasSizeLessThan(140);
+      assertThat(c.detail()).as("zh detail").doesNotContain("{0}").contains("MedicationRequest/");
+    }
     ObjectNode body = new CardWriter(new CdsProperties(null, null, null, null, null, null, null, null, null, null, null, null)).write(
         new CardWriter.Subject(evaluation.patient(), evaluation.asOf(), evaluation.asOfDay()), cards, List.of(),
         "00000000-0000-0000-0000-000000000000", "http://localhost:8080");
