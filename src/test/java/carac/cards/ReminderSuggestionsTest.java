@@ -27,7 +27,7 @@ class ReminderSuggestionsTest {
 
   @BeforeAll
   static void compile() {
-    evaluator = new CqlEvaluator(SiteConfiguration.empty());
+    evaluator = carac.cql.SharedEvaluator.get();
   }
 
   private static List<Card> cards(String story, String asOf, String language) throws Exception {

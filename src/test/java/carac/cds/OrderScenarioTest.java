@@ -38,7 +38,7 @@ class OrderScenarioTest {
 
   @BeforeAll
   static void compile() {
-    evaluator = new CqlEvaluator(SiteConfiguration.empty());
+    evaluator = carac.cql.SharedEvaluator.get();
   }
 
   static Stream<Arguments> calls() throws IOException {
