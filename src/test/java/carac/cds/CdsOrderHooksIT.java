@@ -24,6 +24,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CdsOrderHooksIT extends CdsItSupport {
 
+  static {
+    // this class's prefetch reads run right after the browser tests on a loaded 2-core machine: HAPI's 10-s
+    // default read timeout on the first /metadata read was seen to expire there
+    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+  }
+
   static Stream<Arguments> mainAsOfCalls() throws Exception {
     List<Arguments> out = new ArrayList<>();
     for (String story : List.of("ord-ac-platelets", "ord-ac-unreadable", "ord-ac-bleeding", "ord-ac-window", "ord-toci",
