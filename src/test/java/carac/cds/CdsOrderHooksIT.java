@@ -161,8 +161,10 @@ class CdsOrderHooksIT extends CdsItSupport {
   @Test
   void feedbackRecordsTheAcceptedSuggestion() throws Exception {
     JsonNode first = JSON.readTree(Path.of("fhir-resources/scenarios/ord-ac-platelets/expected-orders.json").toFile()).get(0);
-    HttpResponse<String> response = call(orderBody("ord-ac-platelets", first, false));
+    HttpResponse<String> response = call(orderBody("ord-ac-platelets", first, true));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode card = JSON.readTree(response.body()).get("cards").get(0);
+    assertThat(card.path("source").path("topic").path("code").asText()).isEqualTo("R-ORD-AC");
     String path = "/cds-services/carac-order-sign/feedback";
     String feedback = "{\"feedback\":[{\"card\":\"" + card.get("uuid").asText() + "\",\"outcome\":\"accepted\","
         + "\"acceptedSuggestions\":[{\"id\":\"" + card.get("suggestions").get(0).get("uuid").asText() + "\"}],"
