@@ -458,6 +458,68 @@ scenario('app-without-valid-launch', async () => {
 
 // ---- run ---------------------------------------------------------------------------------------------
 
+scenario('ehr-order-screen', async () => {
+  // ord-ac-platelets: platelets 49 x10^9/L on the story's day (fhir-resources/generator/order_edges.py)
+  const story = 'ord-ac-platelets';
+  const { context, errors } = await newContext();
+  try {
+    const page = await openEhr(context);
+    await page.fill('[data-testid="patient-filter"]', story);
+    await openChart(page, story);
+    const screen = page.locator('[data-testid="order-screen"]');
+    await page.waitForSelector('[data-testid="order-screen"][data-ready="true"]', { state: 'attached' });
+    const cards = page.locator('[data-testid="order-cards"]');
+    const select = async (drug) => {
+      await page.selectOption('[data-testid="order-drug"]', drug);
+      await page.waitForSelector('[data-testid="order-cards"][data-hook="order-select"][data-state="done"]', { state: 'attached' });
+    };
+
+    // paracetamol must never fire
+    await select('paracetamol');
+    assert.equal(await cards.getAttribute('data-card-count'), '0');
+    assert.equal(await screen.locator('[data-testid="draft-order"]').count(), 1);
+
+    // enoxaparin: order-select gives the critical card naming the draft; accepting "Remove the draft order" removes it
+    await select('enoxaparin');
+    const ac = cards.locator('[data-testid="ehr-card-R-ORD-AC"]');
+    assert.equal(await ac.getAttribute('data-indicator'), 'critical');
+    assert.match(await ac.locator('h3').textContent(), /platelets 49/);
+    const enoxId = await screen.locator('[data-testid="draft-order"]').nth(1).getAttribute('data-draft-id');
+    assert.match(await ac.locator('[data-testid="card-detail"]').textContent(), new RegExp(`MedicationRequest/${enoxId}`));
+    await shot(page, '10-ehr-order-select-critical');
+    await ac.locator('[data-testid="accept-suggestion"]').click();
+    await ac.locator('[data-testid="feedback-status"][data-outcome="accepted"]').waitFor();
+    await page.waitForFunction((id) => !document.querySelector(`[data-draft-id="${id}"]`), enoxId);
+    assert.equal(await screen.locator('[data-testid="draft-order"]').count(), 1, 'only paracetamol is left');
+    await page.click('[data-testid="integrator"] > summary');
+    const feedback = JSON.parse(await page.locator('[data-testid="raw-feedback-request"]').last().textContent());
+    assert.equal(feedback.feedback[0].outcome, 'accepted');
+    assert.equal(feedback.feedback[0].acceptedSuggestions.length, 1, 'feedback names the accepted suggestion');
+    await page.click('[data-testid="integrator"] > summary');
+
+    // heparin, then Sign: order-sign speaks about the anticoagulant only
+    await select('heparin');
+    assert.equal(await cards.locator('[data-testid="ehr-card-R-ORD-AC"]').getAttribute('data-indicator'), 'critical');
+    await select('tocilizumab');
+    const toci = cards.locator('[data-testid="ehr-card-R-ORD-TOCI"]');
+    assert.equal(await toci.getAttribute('data-indicator'), 'info');
+    await page.click('[data-testid="sign-orders"]');
+    await page.waitForSelector('[data-testid="order-cards"][data-hook="order-sign"][data-state="done"]', { state: 'attached' });
+    const signed = await page.$$eval('[data-testid="order-cards"] [data-testid^="ehr-card-"]', (nodes) =>
+      nodes.map((n) => `${n.dataset.testid.replace('ehr-card-', '')} ${n.dataset.indicator}`).sort());
+    assert.deepEqual(signed, ['R-ORD-AC critical', 'R-ORD-TOCI info']);
+
+    // accepting the fibrinogen ServiceRequest shows it as ordered
+    await cards.locator('[data-testid="ehr-card-R-ORD-TOCI"] [data-testid="accept-suggestion"]').click();
+    await page.waitForSelector('[data-testid="ordered-test"][data-code="3255-7"]');
+    await screen.scrollIntoViewIfNeeded();
+    await shot(page, '11-ehr-order-sign-ordered');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 let failed = 0;
 for (const { name, fn } of scenarios) {
   if (ONLY && !ONLY.has(name)) continue;

@@ -51,12 +51,15 @@ public final class CardAssembler {
           + "\n\n" + facts.gradeLine(rendered.day())
           + facts.dataQualityLines()
           + "\n\n" + text.get("asof.line", shownAsOf(evaluation.asOf()), evaluation.asOfDay(), evaluation.infusionDate());
+      String uuid = uuid(evaluation, rule, rendered.day());
+      var suggestion = TestOrders.suggestion(text, uuid, evaluation.patient(), rule.id, testsToOrder(rule, data),
+          data.get("orderableTests"));
       cards.add(new Card(
-          uuid(evaluation, rule, rendered.day()),
+          uuid,
           rendered.summary(),
           rule.indicator,
           new Card.Source(text.get("source.label"), new Card.Coding(RULE_SYSTEM, rule.id, text.get(rule.key() + ".title"))),
-          detail));
+          detail, suggestion == null ? List.of() : List.of(suggestion), List.of()));
     }
     return cards;
   }
@@ -71,6 +74,24 @@ public final class CardAssembler {
     } catch (java.time.format.DateTimeParseException | NullPointerException e) {
       return String.valueOf(iso);
     }
+  }
+
+  /**
+   * The tests a reminder's suggestion orders (clinical-reference.md §7.5): for R-MON exactly the tests
+   * missing on its listed days, for R-TOCI-MON the CQL's tocilizumab monitoring tests; none for other rules.
+   */
+  private static List<String> testsToOrder(CardRule rule, Map<String, Object> data) {
+    if (rule == CardRule.TOCI_MON) {
+      return CardFacts.strings(data.get("tocilizumabMonitoringTests"));
+    }
+    if (rule != CardRule.MON) {
+      return List.of();
+    }
+    var missing = new java.util.LinkedHashSet<String>();
+    for (Object gap : CardFacts.list(data.get("monitoringGaps"))) {
+      missing.addAll(CardFacts.strings(CardFacts.map(gap).get("missing")));
+    }
+    return List.copyOf(missing);
   }
 
   /** Same patient, course, rule and cited day give the same uuid, so feedback and de-duplication work. */

@@ -34,7 +34,16 @@ final class CardWriter {
     this.chinese = properties.language().toLowerCase(Locale.ROOT).startsWith("zh");
   }
 
+  /** What a response is about: the patient, the evaluation instant and the as-of day (null without a course). */
+  record Subject(String patient, String asOf, Integer asOfDay) {}
+
   ObjectNode write(CaracEvaluation evaluation, List<Card> cards, List<Unavailable> unavailable,
+      String hookInstance, String serviceBase) {
+    return write(new Subject(evaluation.patient(), evaluation.asOf(), evaluation.asOfDay()), cards, unavailable,
+        hookInstance, serviceBase);
+  }
+
+  ObjectNode write(Subject evaluation, List<Card> cards, List<Unavailable> unavailable,
       String hookInstance, String serviceBase) {
     ObjectNode response = NODES.objectNode();
     ArrayNode out = response.putArray("cards");
@@ -56,13 +65,14 @@ final class CardWriter {
         putIfText(topic, "code", card.source().topic().code());
         putIfText(topic, "display", card.source().topic().display());
       }
-      addOverrideReasons(node);
+      addSuggestions(node, card);
+      addOverrideReasons(node, card);
       addLinks(node, evaluation, card.source().topic() == null ? null : card.source().topic().code(), hookInstance, serviceBase);
     }
     return response;
   }
 
-  private ObjectNode unavailableCard(CaracEvaluation evaluation, List<Unavailable> unavailable, String hookInstance, String note) {
+  private ObjectNode unavailableCard(Subject evaluation, List<Unavailable> unavailable, String hookInstance, String note) {
     ObjectNode node = NODES.objectNode();
     String key = evaluation.patient() + "|" + hookInstance + "|" + UNAVAILABLE_RULE;
     node.put("uuid", UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString());
@@ -91,8 +101,38 @@ final class CardWriter {
     return (chinese ? "**无法获取的输入：** " : "**Inputs unavailable:** ") + items;
   }
 
-  private void addOverrideReasons(ObjectNode card) {
-    ArrayNode reasons = card.putArray("overrideReasons");
+  /** CDS Hooks 2.0 suggestions: one may be chosen (each already bundles the actions it needs). */
+  private static void addSuggestions(ObjectNode node, Card card) {
+    if (card.suggestions().isEmpty()) {
+      return;
+    }
+    node.put("selectionBehavior", "at-most-one");
+    ArrayNode out = node.putArray("suggestions");
+    for (Card.Suggestion s : card.suggestions()) {
+      ObjectNode suggestion = out.addObject();
+      suggestion.put("label", s.label());
+      suggestion.put("uuid", s.uuid());
+      suggestion.put("isRecommended", s.isRecommended());
+      ArrayNode actions = suggestion.putArray("actions");
+      for (Card.Action a : s.actions()) {
+        ObjectNode action = actions.addObject();
+        action.put("type", a.type());
+        action.put("description", a.description());
+        if (a.resourceId() != null && !a.resourceId().isEmpty()) {
+          a.resourceId().forEach(action.putArray("resourceId")::add);
+        }
+        if (a.resource() != null) {
+          action.set("resource", JSON.valueToTree(a.resource()));
+        }
+      }
+    }
+  }
+
+  private void addOverrideReasons(ObjectNode node, Card card) {
+    ArrayNode reasons = node.putArray("overrideReasons");
+    for (var r : card.overrideReasons()) {
+      reasons.addObject().put("system", r.system()).put("code", r.code()).put("display", r.display());
+    }
     for (var r : properties.overrideReasons()) {
       ObjectNode coding = reasons.addObject();
       coding.put("system", r.system());
@@ -101,7 +141,7 @@ final class CardWriter {
     }
   }
 
-  private void addLinks(ObjectNode card, CaracEvaluation evaluation, String rule, String hookInstance, String serviceBase) {
+  private void addLinks(ObjectNode card, Subject evaluation, String rule, String hookInstance, String serviceBase) {
     ArrayNode links = card.putArray("links");
     String launch = properties.links().appLaunchUrl().isBlank() ? serviceBase + "/app/launch.html" : properties.links().appLaunchUrl();
     ObjectNode app = links.addObject();

@@ -65,6 +65,13 @@ public class CdsConfiguration {
         clock.getIfAvailable(Clock::systemDefaultZone));
   }
 
+  @Bean
+  public OrderService orderService(PatientDataAssembler assembler, CqlEvaluator evaluator,
+      CdsProperties properties, PhaseTimers timers, FeedbackStore feedback, ObjectProvider<Clock> clock) {
+    return new OrderService(assembler, evaluator, properties, timers, feedback,
+        clock.getIfAvailable(Clock::systemDefaultZone));
+  }
+
   /** Token times are checked against the real clock, never the sandbox's pinned "now". */
   @Bean
   public CdsJwtVerifier cdsJwtVerifier(CdsProperties properties, FeedbackStore feedback) {

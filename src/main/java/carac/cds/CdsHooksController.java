@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-/** CDS Hooks 2.0 endpoints: discovery, the patient-view service and its feedback. */
+/** CDS Hooks 2.0 endpoints: discovery, the patient-view and order services (select, sign) and their feedback. */
 @RestController
 @RequestMapping("/cds-services")
 public class CdsHooksController {
@@ -27,13 +27,20 @@ public class CdsHooksController {
   private final FeedbackStore feedback;
   private final CdsProperties properties;
   private final HookRequestParser parser;
+  private final OrderService orders;
+  private final java.util.Map<String, HookRequestParser> orderParsers;
 
-  CdsHooksController(PatientViewService service, PrefetchTemplates templates, FeedbackStore feedback, CdsProperties properties) {
+  CdsHooksController(PatientViewService service, OrderService orders, PrefetchTemplates templates, FeedbackStore feedback,
+      CdsProperties properties) {
     this.service = service;
+    this.orders = orders;
     this.templates = templates;
     this.feedback = feedback;
     this.properties = properties;
     this.parser = new HookRequestParser(PatientViewService.HOOK, properties.allowedFhirServers());
+    this.orderParsers = java.util.Map.of(
+        OrderService.SELECT_SERVICE_ID, new HookRequestParser(OrderService.SELECT_HOOK, properties.allowedFhirServers()),
+        OrderService.SIGN_SERVICE_ID, new HookRequestParser(OrderService.SIGN_HOOK, properties.allowedFhirServers()));
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -47,17 +54,43 @@ public class CdsHooksController {
         + "and shows cards for the CARAC rules that fire, quoting the values behind them.");
     ObjectNode prefetch = s.putObject("prefetch");
     templates.templates().forEach(prefetch::put);
-    s.put("usageRequirements", "Send fhirServer and fhirAuthorization (patient/*.rs or user/*.rs read scopes) or the full "
+    String usage = "Send fhirServer and fhirAuthorization (patient/*.rs or user/*.rs read scopes) or the full "
         + "prefetch; keys left out or answered with an OperationOutcome are fetched by the service. The "
         + "Observation key uses the {{today() - N days}} token (FHIRPath of the CDS Hooks v3 ballot); clients that cannot "
-        + "resolve it may omit the key. Every call needs a signed JWT (RS384/ES384) from a trusted issuer.");
+        + "resolve it may omit the key. Every call needs a signed JWT (RS384/ES384) from a trusted issuer.";
+    // order-time services (clinical-reference.md §7.5): same prefetch, derived from the same CQL
+    orderService(root, OrderService.SELECT_HOOK, OrderService.SELECT_SERVICE_ID, "CARAC Watch: order selection",
+        "When an anticoagulant or tocilizumab is selected during a CAR-T course, checks the latest platelets, recent "
+        + "bleeding and fibrinogen and says why the draft order is risky, with suggestions (remove the draft, order a test).",
+        usage + " Needs context.draftOrders and context.selections.");
+    orderService(root, OrderService.SIGN_HOOK, OrderService.SIGN_SERVICE_ID, "CARAC Watch: order signing",
+        "Before draft anticoagulant or tocilizumab orders are signed during a CAR-T course, checks the latest platelets, "
+        + "recent bleeding and fibrinogen, with suggestions (remove the draft, order a test).",
+        usage + " Needs context.draftOrders.");
+    s.put("usageRequirements", usage);
     return root;
+  }
+
+  private void orderService(ObjectNode root, String hook, String id, String title, String description, String usage) {
+    ObjectNode s = ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("services")).addObject();
+    s.put("hook", hook);
+    s.put("id", id);
+    s.put("title", title);
+    s.put("description", description);
+    ObjectNode prefetch = s.putObject("prefetch");
+    templates.templates().forEach(prefetch::put);
+    s.put("usageRequirements", usage);
   }
 
   @PostMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   public ObjectNode call(@PathVariable("id") String id, HttpServletRequest request) {
     requireService(id);
     byte[] body = RequestBodies.readJson(request, properties.maxBodyBytes());
+    HookRequestParser orderParser = orderParsers.get(id);
+    if (orderParser != null) {
+      HookRequest hook = orderParser.parse(body);
+      return orders.call(hook, OrderService.drafts(body, hook.hook()), serviceBase(request));
+    }
     HookRequest hook = parser.parse(body);
     return service.call(hook, serviceBase(request));
   }
@@ -81,7 +114,7 @@ public class CdsHooksController {
   }
 
   private static void requireService(String id) {
-    if (!PatientViewService.SERVICE_ID.equals(id)) {
+    if (!PatientViewService.SERVICE_ID.equals(id) && OrderService.hookOf(id) == null) {
       throw new CdsException(HttpStatus.NOT_FOUND, "not-found", "no CDS service with this id");
     }
   }

@@ -11,6 +11,7 @@ import java.util.Set;
 /**
  * Checks a response against CDS Hooks 2.0 before it is sent: summary under 140 characters, indicator and
  * link types from their value sets, uuid on every card and suggestion, selectionBehavior with suggestions,
+ * actions with type and description (resourceId for delete, a non-medication resource for create and update),
  * appContext only on smart links, absolute link URLs, and no null, empty string, empty array or empty
  * object anywhere (an empty top-level {@code cards} is allowed). Returns the violations.
  */
@@ -19,6 +20,9 @@ final class CdsResponseValidator {
   private static final Set<String> INDICATORS = Set.of("info", "warning", "critical");
   private static final Set<String> LINK_TYPES = Set.of("absolute", "smart");
   private static final Set<String> SELECTION = Set.of("at-most-one", "any");
+  private static final Set<String> ACTION_TYPES = Set.of("create", "update", "delete");
+  private static final java.util.regex.Pattern RELATIVE_REFERENCE =
+      java.util.regex.Pattern.compile("[A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64}");
 
   List<String> violations(ObjectNode response) {
     List<String> problems = new ArrayList<>();
@@ -64,6 +68,10 @@ final class CdsResponseValidator {
         if (s.path("label").asText("").isEmpty() || s.path("uuid").asText("").isEmpty()) {
           problems.add(at + ".suggestions[" + i + "]: label and uuid required");
         }
+        JsonNode actions = s.path("actions");
+        for (int j = 0; j < actions.size(); j++) {
+          action(actions.get(j), at + ".suggestions[" + i + "].actions[" + j + "]", problems);
+        }
       }
     }
     for (JsonNode reason : card.path("overrideReasons")) {
@@ -88,6 +96,39 @@ final class CdsResponseValidator {
       }
       if (!absolute(link.path("url").asText(""))) {
         problems.add(where + ".url: absolute URL required");
+      }
+    }
+  }
+
+  /**
+   * A CDS Hooks 2.0 action: type and description; {@code create}/{@code update} carry a FHIR resource,
+   * {@code delete} the relative references it removes. CARAC Watch never creates or changes a medication
+   * order (clinical-reference.md §7.5), so such a resource is a violation too.
+   */
+  private static void action(JsonNode action, String at, List<String> problems) {
+    String type = action.path("type").asText("");
+    if (!ACTION_TYPES.contains(type)) {
+      problems.add(at + ".type: create, update or delete");
+    }
+    if (action.path("description").asText("").isEmpty()) {
+      problems.add(at + ".description: required");
+    }
+    if (type.equals("delete")) {
+      JsonNode ids = action.path("resourceId");
+      if (!ids.isArray() || ids.isEmpty()) {
+        problems.add(at + ".resourceId: required for delete");
+      }
+      for (JsonNode id : ids) {
+        if (!id.isTextual() || !RELATIVE_REFERENCE.matcher(id.asText()).matches()) {
+          problems.add(at + ".resourceId: relative references (Type/id) only");
+        }
+      }
+    } else if (type.equals("create") || type.equals("update")) {
+      String resourceType = action.path("resource").path("resourceType").asText("");
+      if (resourceType.isEmpty()) {
+        problems.add(at + ".resource: a FHIR resource is required for " + type);
+      } else if (resourceType.startsWith("Medication")) {
+        problems.add(at + ".resource: a suggestion never creates or changes a medication (" + resourceType + ")");
       }
     }
   }

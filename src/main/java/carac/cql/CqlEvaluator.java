@@ -90,6 +90,35 @@ public final class CqlEvaluator {
       String patientId,
       OffsetDateTime asOf,
       List<CaracEvaluation.DataQualityIssue> extraDataQuality) {
+    Map<String, Object> values = run(patientData, patientId, asOf, CqlLibraries.ENTRY, EXPRESSIONS, parameters(asOf));
+    return new CqlResultMapper(extraDataQuality)
+        .map("Patient/" + patientId, asOf.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), values);
+  }
+
+  /**
+   * Evaluates the order-time rules (CaracOrders, clinical-reference.md §7.5) for one patient's draft orders.
+   * The drafts are data of the call, handed to the CQL as the parameter "Draft Orders"; the CQL decides which
+   * of them count (status draft, this patient) and what their drug class is.
+   *
+   * @param drafts the draft MedicationRequests of {@code context.draftOrders} (for order-select: the selected ones)
+   */
+  public OrderEvaluation evaluateOrders(Bundle patientData, String patientId, OffsetDateTime asOf,
+      List<org.hl7.fhir.r4.model.MedicationRequest> drafts) {
+    Map<String, Object> p = parameters(asOf);
+    p.put("Draft Orders", List.copyOf(drafts));
+    var result = run(patientData, patientId, asOf, CqlLibraries.ORDERS, ORDER_EXPRESSIONS, p);
+    Object infusion = result.get("Infusion Date");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> data = (Map<String, Object>) CqlResultMapper.plainValue(result.get("Order Card Data"));
+    return new OrderEvaluation("Patient/" + patientId, asOf.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+        infusion == null ? null : ((org.opencds.cqf.cql.engine.runtime.Date) infusion).getDate().toString(),
+        data == null ? null : (Integer) data.get("asOfDay"), data);
+  }
+
+  private static final List<String> ORDER_EXPRESSIONS = List.of("Infusion Date", "Order Card Data");
+
+  private Map<String, Object> run(Bundle patientData, String patientId, OffsetDateTime asOf, String library,
+      List<String> expressions, Map<String, Object> parameters) {
     var repository = new InMemoryFhirRepository(fhirContext, patientData);
     var retrieve =
         new RepositoryRetrieveProvider(
@@ -98,18 +127,14 @@ public final class CqlEvaluator {
     var environment =
         new Environment(libraries.manager(), Map.of("http://hl7.org/fhir", data), null);
     var engine = new CqlEngine(environment, EnumSet.of(CqlEngine.Options.EnableExpressionCaching));
-
     var params = new EvaluationParams.Builder();
-    params.library(
-        CqlLibraries.ENTRY,
-        lib -> {
-          lib.expressions(EXPRESSIONS);
-          return Unit.INSTANCE;
-        });
+    params.library(library, lib -> {
+      lib.expressions(expressions);
+      return Unit.INSTANCE;
+    });
     params.setContextParameter(new kotlin.Pair<>("Patient", patientId));
     params.setEvaluationDateTime(asOf.toZonedDateTime());
-    params.setParameters(parameters(asOf));
-
+    params.setParameters(parameters);
     var results = engine.evaluate(params.build());
     if (results.hasExceptions()) {
       var e = results.getExceptions().values().iterator().next();
@@ -117,9 +142,8 @@ public final class CqlEvaluator {
     }
     EvaluationResult result = results.getResults().values().iterator().next();
     Map<String, Object> values = new HashMap<>();
-    EXPRESSIONS.forEach(name -> values.put(name, result.get(name).getValue()));
-    return new CqlResultMapper(extraDataQuality)
-        .map("Patient/" + patientId, asOf.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), values);
+    expressions.forEach(name -> values.put(name, result.get(name).getValue()));
+    return values;
   }
 
   private Map<String, Object> parameters(OffsetDateTime asOf) {
@@ -138,6 +162,12 @@ public final class CqlEvaluator {
           site.referenceRanges().stream()
               .map(r -> tuple("loinc", r.loinc(), "ucum", r.ucum(), "low", r.low(), "high", r.high()))
               .toList());
+    }
+    if (!site.drugCodes().isEmpty()) {
+      p.put(
+          "Site Drug Codes",
+          site.drugCodes().stream()
+              .map(c -> tuple("system", c.system(), "code", c.code(), "drugClass", c.drugClass())).toList());
     }
     if (!site.carTCodes().isEmpty()) {
       p.put(

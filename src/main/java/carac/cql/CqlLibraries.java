@@ -37,7 +37,11 @@ final class CqlLibraries {
           "CaracRules",
           "CaracCards",
           "CaracChart",
-          "CaracSummary");
+          "CaracSummary",
+          "CaracOrders");
+
+  /** The order-time entry library (CDS Hooks order-select / order-sign). */
+  static final String ORDERS = "CaracOrders";
 
   /**
    * Warnings we decided to accept, matched as substrings of the message. Empty: every warning fails
@@ -64,6 +68,7 @@ final class CqlLibraries {
     }
     var errors = new ArrayList<CqlCompilerException>();
     libraryManager.resolveLibrary(identifier(ENTRY), errors);
+    libraryManager.resolveLibrary(identifier(ORDERS), errors);
     for (var e : errors) {
       if (e.getSeverity() == CqlCompilerException.ErrorSeverity.Error) {
         throw new IllegalStateException("CQL compilation failed: " + e.getMessage());

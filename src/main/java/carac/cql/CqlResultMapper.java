@@ -136,6 +136,11 @@ final class CqlResultMapper {
     return out;
   }
 
+  /** A CQL value as plain Java maps, lists, strings and numbers (lab tuples as {@link LabValue}). */
+  static Object plainValue(Object v) {
+    return plain(v);
+  }
+
   private static Object plain(Object v) {
     if (v instanceof Tuple t) {
       return t.getElements().containsKey("observation") && t.getElements().containsKey("analyte")

@@ -9,7 +9,8 @@ import java.util.List;
  * Shipped default: empty.
  */
 public record SiteConfiguration(
-    List<UnitMapping> unitMap, List<ReferenceRange> referenceRanges, List<LocalCode> carTCodes) {
+    List<UnitMapping> unitMap, List<ReferenceRange> referenceRanges, List<LocalCode> carTCodes,
+    List<DrugCode> drugCodes) {
 
   /** A raw unit string seen with a LOINC code, mapped to the UCUM code it means at this site. */
   public record UnitMapping(String loinc, String unit, String ucum) {}
@@ -20,13 +21,24 @@ public record SiteConfiguration(
   /** A site-local code (system, code) that marks a CAR-T administration. */
   public record LocalCode(String system, String code) {}
 
+  /**
+   * A site-local drug code and the order-time drug class it belongs to ({@code anticoagulant} or
+   * {@code tocilizumab}, clinical-reference.md §7.5, §8.6), for draft orders coded only locally.
+   */
+  public record DrugCode(String system, String code, String drugClass) {}
+
+  public SiteConfiguration(List<UnitMapping> unitMap, List<ReferenceRange> referenceRanges, List<LocalCode> carTCodes) {
+    this(unitMap, referenceRanges, carTCodes, List.of());
+  }
+
   public SiteConfiguration {
+    drugCodes = drugCodes == null ? List.of() : List.copyOf(drugCodes);
     unitMap = unitMap == null ? List.of() : List.copyOf(unitMap);
     referenceRanges = referenceRanges == null ? List.of() : List.copyOf(referenceRanges);
     carTCodes = carTCodes == null ? List.of() : List.copyOf(carTCodes);
   }
 
   public static SiteConfiguration empty() {
-    return new SiteConfiguration(List.of(), List.of(), List.of());
+    return new SiteConfiguration(List.of(), List.of(), List.of(), List.of());
   }
 }

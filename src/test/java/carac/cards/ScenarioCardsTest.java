@@ -35,7 +35,7 @@ class ScenarioCardsTest {
 
   @BeforeAll
   static void compile() {
-    evaluator = new CqlEvaluator(SiteConfiguration.empty());
+    evaluator = carac.cql.SharedEvaluator.get();
   }
 
   static Stream<Arguments> evaluations() throws IOException {

@@ -126,10 +126,14 @@ public final class CdsHooksBenchmark {
       ObjectNode withPrefetch = bench.body(patientId, bench.prefetch(course.patient().bundle(), bench.discovery()), null);
       ObjectNode withoutPrefetch = bench.body(patientId, null, fhirToken);
 
+      ObjectNode orderSign = orderSign(withPrefetch, patientId);
+
       bench.latencies(withPrefetch, warmup, deadline);
       bench.latencies(withoutPrefetch, warmup, deadline);
+      bench.latencies(orderSign, warmup, deadline);
       result.put("withPrefetch", stats(bench.latencies(withPrefetch, calls, deadline)));
       result.put("withoutPrefetch", stats(bench.latencies(withoutPrefetch, calls, deadline)));
+      result.put("orderSignWithPrefetch", stats(bench.latencies(orderSign, calls, deadline)));
       result.put("throughputWithPrefetch", bench.throughput(withPrefetch, threads, throughputSeconds, deadline));
       result.put("throughputWithoutPrefetch", bench.throughput(withoutPrefetch, threads, throughputSeconds, deadline));
       result.put("serverPhases", phases("http://127.0.0.1:" + managementPort + "/actuator/prometheus"));
@@ -241,8 +245,25 @@ public final class CdsHooksBenchmark {
     return body;
   }
 
+  /**
+   * order-sign with the same full prefetch and one draft enoxaparin order (the EHR's draft, RxNorm ingredient):
+   * the order-time path of clinical-reference.md §7.5 on the same 35-day course.
+   */
+  private static ObjectNode orderSign(ObjectNode withPrefetch, String patientId) {
+    ObjectNode body = withPrefetch.deepCopy();
+    body.put("hook", "order-sign");
+    ObjectNode bundle = ((ObjectNode) body.get("context")).putObject("draftOrders");
+    bundle.put("resourceType", "Bundle").put("type", "collection");
+    ObjectNode draft = bundle.putArray("entry").addObject().putObject("resource");
+    draft.put("resourceType", "MedicationRequest").put("id", "bench-draft-1").put("status", "draft").put("intent", "order");
+    draft.putObject("medicationCodeableConcept").putArray("coding").addObject()
+        .put("system", "http://www.nlm.nih.gov/research/umls/rxnorm").put("code", "67108").put("display", "enoxaparin");
+    draft.putObject("subject").put("reference", "Patient/" + patientId);
+    return body;
+  }
+
   private HttpResponse<String> call(ObjectNode body) throws Exception {
-    String aud = base + "/cds-services/carac-patient-view";
+    String aud = base + "/cds-services/" + ("order-sign".equals(body.path("hook").asText()) ? "carac-order-sign" : "carac-patient-view");
     Instant now = Instant.now();
     var claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject("bench").audience(aud).issueTime(Date.from(now))
         .expirationTime(Date.from(now.plusSeconds(300))).jwtID(UUID.randomUUID().toString()).build();
@@ -262,7 +283,7 @@ public final class CdsHooksBenchmark {
       var r = call(body);
       nanos[done] = System.nanoTime() - start;
       if (r.statusCode() != 200) {
-        throw new IllegalStateException("patient-view answered " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(body.path("hook").asText() + " answered " + r.statusCode() + ": " + r.body());
       }
     }
     return Arrays.copyOf(nanos, done);

@@ -48,6 +48,8 @@ import org.springframework.stereotype.Component;
 public class CdsHookClient {
 
   static final String HOOK = "patient-view";
+  static final java.util.Set<String> ORDER_HOOKS = java.util.Set.of("order-select", "order-sign");
+  private static final int MAX_DRAFTS = 20;
   static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
   static final String TOKEN_SCOPE = "patient/*.rs";
   static final String REDACTED = "[redacted: a " + TOKEN_LIFETIME.toMinutes() + "-minute patient-scoped access token]";
@@ -101,6 +103,37 @@ public class CdsHookClient {
    *     discoveryUrl,feedbackUrl,request,status,body,elapsedMs,prefetchMs}], elapsedMs}}
    */
   public ObjectNode patientView(String patientId, String userId) {
+    return fire(HOOK, patientId, userId, null);
+  }
+
+  /**
+   * Fires {@code order-select} or {@code order-sign} with the page's draft orders (MedicationRequests, sent as
+   * {@code context.draftOrders}, a Bundle) and for order-select the selected ones ({@code context.selections}).
+   * Answers like {@link #patientView}.
+   */
+  public ObjectNode order(String hook, String patientId, String userId, JsonNode drafts, JsonNode selections) {
+    if (!ORDER_HOOKS.contains(hook)) {
+      throw new IllegalArgumentException("hook must be order-select or order-sign");
+    }
+    if (drafts == null || !drafts.isArray() || drafts.size() > MAX_DRAFTS) {
+      throw new IllegalArgumentException("draftOrders must be an array of at most " + MAX_DRAFTS + " resources");
+    }
+    ObjectNode context = json.createObjectNode();
+    ObjectNode bundle = context.putObject("draftOrders");
+    bundle.put("resourceType", "Bundle");
+    bundle.put("type", "collection");
+    ArrayNode entries = bundle.putArray("entry");
+    drafts.forEach(d -> entries.addObject().set("resource", d));
+    if (hook.equals("order-select")) {
+      if (selections == null || !selections.isArray()) {
+        throw new IllegalArgumentException("selections must be an array for order-select");
+      }
+      context.set("selections", selections);
+    }
+    return fire(hook, patientId, userId, context);
+  }
+
+  private ObjectNode fire(String hook, String patientId, String userId, ObjectNode extraContext) {
     if (patientId == null || !FHIR_ID.matcher(patientId).matches()) {
       throw new IllegalArgumentException("patient must be a FHIR id");
     }
@@ -131,14 +164,14 @@ public class CdsHookClient {
         continue;
       }
       for (JsonNode service : discovery.body().get("services")) {
-        if (!HOOK.equals(service.path("hook").asText()) || !SERVICE_ID.matcher(service.path("id").asText()).matches()) {
+        if (!hook.equals(service.path("hook").asText()) || !SERVICE_ID.matcher(service.path("id").asText()).matches()) {
           continue;
         }
         if (token == null) {
           token = tokens.issue(EhrSigningKey.CLIENT_ID, TOKEN_SCOPE, patientId, TOKEN_LIFETIME);
         }
         try {
-          calls.add(callService(discoveryUrl, service, patientId, userId, token));
+          calls.add(callService(discoveryUrl, service, patientId, userId, token, hook, extraContext));
         } catch (HookCallException e) {
           if (discoveryUrl.equals(urls.get(0))) {
             throw e;
@@ -163,7 +196,7 @@ public class CdsHookClient {
   }
 
   private ObjectNode callService(String discoveryUrl, JsonNode service, String patientId, String userId,
-      AccessTokens.Issued token) {
+      AccessTokens.Issued token, String hook, ObjectNode extraContext) {
     String id = service.get("id").asText();
     String url = serviceBase(discoveryUrl) + "/cds-services/" + id;
     long prefetchStart = System.nanoTime();
@@ -192,7 +225,7 @@ public class CdsHookClient {
     long prefetchMs = ms(prefetchStart);
 
     ObjectNode request = json.createObjectNode();
-    request.put("hook", HOOK);
+    request.put("hook", hook);
     request.put("hookInstance", UUID.randomUUID().toString());
     request.put("fhirServer", endpoints.fhirBase());
     ObjectNode auth = request.putObject("fhirAuthorization");
@@ -207,6 +240,9 @@ public class CdsHookClient {
       ctx.put("userId", userId);
     }
     ctx.put("patientId", patientId);
+    if (extraContext != null) {
+      ctx.setAll(extraContext);
+    }
     request.set("prefetch", prefetch);
 
     Sent sent = post(url, request.toString());

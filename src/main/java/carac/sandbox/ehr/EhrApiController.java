@@ -106,6 +106,15 @@ class EhrApiController {
     return hooks.patientView(request.patient(), fhirUser(user));
   }
 
+  record OrderHookRequest(String hook, String patient, JsonNode draftOrders, JsonNode selections) {}
+
+  /** The order screen's hooks: order-select on a selection, order-sign on "Sign", with the page's drafts. */
+  @PostMapping(value = "/sandbox/api/hooks/order", consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  ObjectNode order(@RequestBody OrderHookRequest request, Principal user) {
+    return hooks.order(request.hook(), request.patient(), fhirUser(user), request.draftOrders(), request.selections());
+  }
+
   /** {@code discoveryUrl}: which configured CDS service (its discovery URL); absent = CARAC Watch's own. */
   record FeedbackRequest(String serviceId, String discoveryUrl, JsonNode feedback) {}
 

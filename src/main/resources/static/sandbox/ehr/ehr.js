@@ -3,6 +3,7 @@
 // Plain ES module, no framework. Every string from the server goes through textContent (or the
 // DOM-building Markdown renderer), never innerHTML.
 import { renderMarkdown } from './markdown.js';
+import { mountOrderScreen } from './orders.js';
 
 const INDICATOR_ORDER = { critical: 0, warning: 1, info: 2 };
 const INDICATOR_LABEL = { critical: 'Critical', warning: 'Warning', info: 'Info' };
@@ -145,6 +146,7 @@ function openChart(story) {
   state.current = story;
   state.hook = null;
   state.exchanges = [];
+  state.orderCalls = null;
   renderPatientList();
   document.querySelector('button.patient[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
   const chart = $('chart');
@@ -157,12 +159,17 @@ function openChart(story) {
       h('h2', { id: 'cds-heading' }, 'Decision support'),
       h('p.hook-status', { 'data-testid': 'hook-status', role: 'status', 'aria-live': 'polite' }),
       h('div.card-list', { id: 'card-list' })),
+    h('section.orders', { 'data-testid': 'order-screen', id: 'order-screen' }),
     h('details.integrator', { 'data-testid': 'integrator', id: 'integrator' },
       h('summary', {}, 'Integrator panel: raw CDS Hooks traffic'),
       h('div', { id: 'integrator-body' })),
   );
   document.title = `${story.name ?? story.patientId} – CARAC Watch sandbox EHR`;
   chart.focus({ preventScroll: true });
+  mountOrderScreen($('order-screen'), story, {
+    h, api, cardView, outcomeText, SignedOut, toLogin,
+    recordExchange: (x) => { state.orderCalls = x; renderIntegrator(); },
+  });
   fireHook(story);
 }
 
@@ -292,8 +299,14 @@ function suggestions(card, call, status, actions) {
       ' ',
       card.uuid && s.uuid
         ? h('button', { type: 'button', 'data-testid': 'accept-suggestion', onclick: () =>
-            sendFeedback(card, call, { outcome: 'accepted', acceptedSuggestions: [{ id: s.uuid }] }, status, actions) }, 'Accept suggestion')
+            acceptSuggestion(card, call, s, status, actions) }, 'Accept suggestion')
         : null))));
+}
+
+/** Feedback names the accepted suggestion; a screen that can carry out its actions (the order screen) does. */
+async function acceptSuggestion(card, call, suggestion, status, actions) {
+  await sendFeedback(card, call, { outcome: 'accepted', acceptedSuggestions: [{ id: suggestion.uuid }] }, status, actions);
+  if (status.dataset.outcome === 'accepted') call.onSuggestion?.(suggestion, card);
 }
 
 function links(card) {
@@ -387,6 +400,13 @@ function renderIntegrator() {
       h('pre.json', { 'data-testid': 'raw-request', tabindex: '0' }, JSON.stringify(call.request, null, 2)),
       h('h4', {}, `Response (HTTP ${call.status})`),
       h('pre.json', { 'data-testid': 'raw-response', tabindex: '0' }, JSON.stringify(call.body, null, 2)));
+  }
+  for (const call of state.orderCalls?.calls ?? []) {
+    parts.push(
+      h('h3', {}, `${state.orderCalls.label}: POST ${call.url}`),
+      h('pre.json', { 'data-testid': 'raw-order-request', tabindex: '0' }, JSON.stringify(call.request, null, 2)),
+      h('h4', {}, `Response (HTTP ${call.status})`),
+      h('pre.json', { 'data-testid': 'raw-order-response', tabindex: '0' }, JSON.stringify(call.body, null, 2)));
   }
   for (const x of state.exchanges) {
     parts.push(
