@@ -11,6 +11,7 @@ import carac.cds.RequestBodies;
 import carac.cql.CaracEvaluation;
 import carac.cql.CqlEvaluator;
 import carac.fhir.FetchResult;
+import carac.fhir.FhirServerAllowList;
 import carac.fhir.PatientBundle;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,12 +32,13 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * {@code POST /api/summary} for the SMART app: fetches one patient's data from {@code fhirServer} with the
  * user's own access token (never a broader one), evaluates it and returns the evaluation with its cards.
  * The FHIR server decides what the token may read: its 401 becomes 401, its 403 becomes 403, no answer 502.
+ * The token goes only to a FHIR base on the configured allow-list ({@link FhirServerAllowList}), never to
+ * one derived from the request.
  */
 @RestController
 public class AppSummaryController {
@@ -48,12 +50,14 @@ public class AppSummaryController {
   private final CqlEvaluator evaluator;
   private final PhaseTimers timers;
   private final AppProperties properties;
+  private final FhirServerAllowList allowList;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper().configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
 
   AppSummaryController(PatientDataAssembler assembler, CqlEvaluator evaluator, PhaseTimers timers,
-      AppProperties properties, CdsProperties cds, ObjectProvider<Clock> clock) {
+      AppProperties properties, CdsProperties cds, FhirServerAllowList allowList, ObjectProvider<Clock> clock) {
     this.assembler = assembler;
+    this.allowList = allowList;
     this.evaluator = evaluator;
     this.timers = timers;
     this.properties = properties;
@@ -74,8 +78,10 @@ public class AppSummaryController {
     if (!language.equals("en") && !language.equals("zh")) {
       throw new CdsException(HttpStatus.BAD_REQUEST, "invalid", "language must be en or zh");
     }
-    if (!allowed(fhirServer, request)) {
-      throw new CdsException(HttpStatus.FORBIDDEN, "forbidden", "fhirServer is not on the allow-list");
+    try {
+      allowList.check(fhirServer);
+    } catch (FhirServerAllowList.Refused e) {
+      throw new CdsException(HttpStatus.FORBIDDEN, "forbidden", "fhirServer refused: " + e.getMessage());
     }
     OffsetDateTime asOf = OffsetDateTime.now(clock);
     var phases = timers.forEndpoint(ENDPOINT);
@@ -110,13 +116,6 @@ public class AppSummaryController {
       return new CdsException(HttpStatus.NOT_FOUND, "not-found", "no such patient on the FHIR server");
     }
     return new CdsException(HttpStatus.BAD_GATEWAY, "transient", e.getMessage());
-  }
-
-  private boolean allowed(String fhirServer, HttpServletRequest request) {
-    var allowed = properties.allowedFhirServers().isEmpty()
-        ? java.util.List.of(ServletUriComponentsBuilder.fromContextPath(request).path("/fhir").build().toUriString())
-        : properties.allowedFhirServers();
-    return allowed.stream().map(AppSummaryController::stripSlash).anyMatch(fhirServer::equals);
   }
 
   private static String bearer(HttpServletRequest request) {

@@ -2,10 +2,16 @@ package carac.cds;
 
 import carac.cql.CqlEvaluator;
 import carac.fhir.FhirFetchSettings;
+import carac.fhir.FhirServerAllowList;
 import carac.fhir.PatientDataFetcher;
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,10 +39,25 @@ public class CdsConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  public PatientDataFetcher patientDataFetcher(CdsProperties properties) {
+  public PatientDataFetcher patientDataFetcher(CdsProperties properties, FhirServerAllowList allowList) {
     var f = properties.fetch();
     return new PatientDataFetcher(new FhirFetchSettings(
-        f.connectTimeout(), f.readTimeout(), f.totalBudget(), f.maxPages(), f.threads(), f.pageSize()));
+        f.connectTimeout(), f.readTimeout(), f.totalBudget(), f.maxPages(), f.threads(), f.pageSize()), allowList);
+  }
+
+  /**
+   * Where a caller's token may go, for the CDS call-backs and the app's backend alike: only the FHIR bases
+   * of {@code carac.cds.allowed-fhir-servers} (and {@code carac.app.allowed-fhir-servers}), plus the
+   * sandbox's own base when it runs. {@code carac.cds.allowed-private-networks}: CIDR blocks an allowed
+   * host name may resolve into although private (an EHR on the hospital network).
+   */
+  @Bean
+  public FhirServerAllowList fhirServerAllowList(CdsProperties properties, Environment environment) {
+    Binder binder = Binder.get(environment);
+    List<String> bases = new ArrayList<>(properties.allowedFhirServers());
+    bases.addAll(binder.bind("carac.app.allowed-fhir-servers", Bindable.listOf(String.class)).orElse(List.of()));
+    return new FhirServerAllowList(bases,
+        binder.bind("carac.cds.allowed-private-networks", Bindable.listOf(String.class)).orElse(List.of()));
   }
 
   @Bean

@@ -2,6 +2,7 @@ package carac.cds;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import carac.fhir.FhirServerAllowList;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -15,7 +16,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** CDS Hooks 2.0 endpoints: discovery, the patient-view and order services (select, sign) and their feedback. */
 @RestController
@@ -30,17 +30,20 @@ public class CdsHooksController {
   private final OrderService orders;
   private final java.util.Map<String, HookRequestParser> orderParsers;
 
+  private final ServiceBaseUrl baseUrl;
+
   CdsHooksController(PatientViewService service, OrderService orders, PrefetchTemplates templates, FeedbackStore feedback,
-      CdsProperties properties) {
+      CdsProperties properties, FhirServerAllowList allowList, ServiceBaseUrl baseUrl) {
     this.service = service;
     this.orders = orders;
     this.templates = templates;
     this.feedback = feedback;
     this.properties = properties;
-    this.parser = new HookRequestParser(PatientViewService.HOOK, properties.allowedFhirServers());
+    this.baseUrl = baseUrl;
+    this.parser = new HookRequestParser(PatientViewService.HOOK, allowList);
     this.orderParsers = java.util.Map.of(
-        OrderService.SELECT_SERVICE_ID, new HookRequestParser(OrderService.SELECT_HOOK, properties.allowedFhirServers()),
-        OrderService.SIGN_SERVICE_ID, new HookRequestParser(OrderService.SIGN_HOOK, properties.allowedFhirServers()));
+        OrderService.SELECT_SERVICE_ID, new HookRequestParser(OrderService.SELECT_HOOK, allowList),
+        OrderService.SIGN_SERVICE_ID, new HookRequestParser(OrderService.SIGN_HOOK, allowList));
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -119,9 +122,9 @@ public class CdsHooksController {
     }
   }
 
+  /** Card links start here; the caller got past the JWT check, so a base exists (never the request's Host). */
   private String serviceBase(HttpServletRequest request) {
-    return properties.publicBaseUrl().isBlank()
-        ? ServletUriComponentsBuilder.fromContextPath(request).build().toUriString()
-        : properties.publicBaseUrl();
+    return baseUrl.get().orElseThrow(() -> new CdsException(HttpStatus.SERVICE_UNAVAILABLE, "transient",
+        "carac.cds.public-base-url is not set"));
   }
 }

@@ -46,9 +46,11 @@ public class CdsSecurityConfiguration {
   private static final Logger log = LoggerFactory.getLogger(CdsSecurityConfiguration.class);
 
   private final CdsProperties properties;
+  private final ServiceBaseUrl baseUrl;
 
-  CdsSecurityConfiguration(CdsProperties properties) {
+  CdsSecurityConfiguration(CdsProperties properties, ServiceBaseUrl baseUrl) {
     this.properties = properties;
+    this.baseUrl = baseUrl;
   }
 
   @Bean
@@ -81,6 +83,9 @@ public class CdsSecurityConfiguration {
         String token = ((BearerTokenAuthenticationToken) authentication).getToken();
         long start = System.nanoTime();
         try {
+          if (audience == null) {
+            throw new CdsJwtVerifier.Rejected("no public base URL yet (carac.cds.public-base-url), so no aud can match");
+          }
           var verified = verifier.verify(token, audience);
           Jwt jwt = new Jwt(token, verified.claims().getIssueTime().toInstant(),
               verified.claims().getExpirationTime().toInstant(), verified.header(), verified.claims().toJSONObject());
@@ -96,12 +101,10 @@ public class CdsSecurityConfiguration {
     };
   }
 
-  /** The exact URL called: the configured public base plus the path, or the request URL as received. */
+  /** The exact URL called: the configured public base plus the path; never the request's Host (null if no base). */
   String audience(HttpServletRequest request) {
-    if (properties.publicBaseUrl().isBlank()) {
-      return request.getRequestURL().toString();
-    }
-    return properties.publicBaseUrl() + request.getRequestURI().substring(request.getContextPath().length());
+    return baseUrl.get().map(base -> base + request.getRequestURI().substring(request.getContextPath().length()))
+        .orElse(null);
   }
 
   /** CORS for browser clients of the configured origins (preflights carry {@code Authorization}). */

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
+import carac.fhir.FhirServerAllowList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -23,11 +23,12 @@ final class HookRequestParser {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final String expectedHook;
-  private final List<String> allowedFhirServers;
+  private final FhirServerAllowList allowList;
 
-  HookRequestParser(String expectedHook, List<String> allowedFhirServers) {
+  /** @param allowList where fhirAuthorization may be sent; null only in tests of the body's shape */
+  HookRequestParser(String expectedHook, FhirServerAllowList allowList) {
     this.expectedHook = expectedHook;
-    this.allowedFhirServers = allowedFhirServers;
+    this.allowList = allowList;
   }
 
   static JsonNode readJson(byte[] body) {
@@ -117,10 +118,12 @@ final class HookRequestParser {
     } catch (URISyntaxException e) {
       throw CdsException.badRequest("fhirServer is not a URL");
     }
-    if (!allowedFhirServers.isEmpty()
-        && allowedFhirServers.stream().noneMatch(a -> fhirServer.equals(a) || fhirServer.startsWith(CdsProperties.stripSlash(a) + "/"))) {
-      throw new CdsException(org.springframework.http.HttpStatus.FORBIDDEN, "forbidden",
-          "fhirServer is not on this service's allow-list");
+    if (allowList != null) {
+      try {
+        allowList.check(fhirServer);
+      } catch (FhirServerAllowList.Refused e) {
+        throw new CdsException(org.springframework.http.HttpStatus.FORBIDDEN, "forbidden", "fhirServer refused: " + e.getMessage());
+      }
     }
   }
 

@@ -43,9 +43,17 @@ public final class PatientDataFetcher implements AutoCloseable {
   private final FhirClientFactory clients;
   private final FhirFetchSettings settings;
   private final ExecutorService executor;
+  private final FhirServerAllowList allowList;
 
+  /** Without an allow-list: for the command line and tests that call a local server. */
   public PatientDataFetcher(FhirFetchSettings settings) {
+    this(settings, null);
+  }
+
+  /** @param allowList checked before any request, so a token never leaves for a server not configured */
+  public PatientDataFetcher(FhirFetchSettings settings, FhirServerAllowList allowList) {
     this.settings = settings;
+    this.allowList = allowList;
     this.clients = new FhirClientFactory(settings);
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
@@ -65,8 +73,12 @@ public final class PatientDataFetcher implements AutoCloseable {
    * @param baseUrl the FHIR server base (e.g. {@code https://ehr.example/fhir})
    * @param bearerToken the caller's access token, sent as is; null sends none
    * @param queries key → query relative to the base; the result map has the same keys in the same order
+   * @throws FhirServerAllowList.Refused when the base is not on the allow-list (nothing is sent)
    */
   public Map<String, FetchResult> fetch(String baseUrl, String bearerToken, Map<String, String> queries) {
+    if (allowList != null) {
+      allowList.check(baseUrl);
+    }
     long deadline = System.nanoTime() + settings.totalBudget().toNanos();
     String base = stripSlash(baseUrl);
     IGenericClient client = clients.client(base, bearerToken);

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every malformed request of cds-requests/bad-requests.json is refused with its status and a message. */
 class HookRequestParserTest {
 
-  private final HookRequestParser parser = new HookRequestParser("patient-view", List.of());
+  private final HookRequestParser parser = new HookRequestParser("patient-view", (carac.fhir.FhirServerAllowList) null);
 
   static Stream<Arguments> badRequests() throws Exception {
     JsonNode cases = new ObjectMapper().readTree(HookRequestParserTest.class.getResourceAsStream("/cds-requests/bad-requests.json"));
@@ -51,7 +51,7 @@ class HookRequestParserTest {
 
   @Test
   void enforcesTheFhirServerAllowList() {
-    var strict = new HookRequestParser("patient-view", List.of("https://ehr.example/fhir"));
+    var strict = new HookRequestParser("patient-view", new carac.fhir.FhirServerAllowList(List.of("https://ehr.example/fhir"), List.of()));
     String body = """
         {"hook":"patient-view","hookInstance":"d2a9c5a4-4a1c-4c59-9a44-2b3c7e0f1a11",
          "fhirServer":"https://evil.example/fhir","context":{"patientId":"p-1"}}""";
