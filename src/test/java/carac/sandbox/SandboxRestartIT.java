@@ -75,7 +75,7 @@ class SandboxRestartIT {
     Process process = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
         "-Dcarac.data-dir=" + work.resolve("data"), "-jar", jar.toString(),
-        "--server.port=0", "--carac.sandbox.scenarios=" + scenarios)
+        "--server.port=0", "--management.server.port=0", "--carac.sandbox.scenarios=" + scenarios)
         .redirectErrorStream(true).start();
     List<String> output = new CopyOnWriteArrayList<>();
     CountDownLatch ready = new CountDownLatch(1);
