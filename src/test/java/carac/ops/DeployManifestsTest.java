@@ -92,7 +92,8 @@ class DeployManifestsTest {
       names.add((String) env.get("name"));
     }
     names.remove("JAVA_TOOL_OPTIONS"); // read by the JVM, not by the application
-    List<String> unknown = names.stream().filter(n -> known.keySet().stream().noneMatch(k -> envName(k).equals(n))).toList();
+    List<String> unknown = names.stream()
+        .filter(n -> known.keySet().stream().noneMatch(k -> envName(k).equals(n) || legacyEnvName(k).equals(n))).toList();
     assertThat(unknown).as("environment variables that map to no known key").isEmpty();
     assertThat(names).contains("CARAC_CDS_FEEDBACK_URL", "SPRING_CONFIG_ADDITIONAL_LOCATION");
   }
@@ -132,6 +133,11 @@ class DeployManifestsTest {
   /** Spring Boot's environment-variable form of a property: upper case, dots to underscores, no dashes. */
   private static String envName(String property) {
     return property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** The form Spring Boot also accepts: dashes as underscores ({@code SPRING_CONFIG_ADDITIONAL_LOCATION}). */
+  private static String legacyEnvName(String property) {
+    return property.replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
   }
 
   @SuppressWarnings("unchecked")
