@@ -104,6 +104,9 @@ final class HookRequestParser {
       }
       p.fields().forEachRemaining(e -> prefetch.put(e.getKey(), e.getValue()));
     }
+    if (fhirServer != null) {
+      checkAllowList(fhirServer); // last: a malformed body is a 400 whatever its fhirServer
+    }
     return new HookRequest(hook, hookInstance, patientId, userId, encounterId, fhirServer, accessToken, prefetch);
   }
 
@@ -118,6 +121,9 @@ final class HookRequestParser {
     } catch (URISyntaxException e) {
       throw CdsException.badRequest("fhirServer is not a URL");
     }
+  }
+
+  private void checkAllowList(String fhirServer) {
     if (allowList != null) {
       try {
         allowList.check(fhirServer);

@@ -37,6 +37,7 @@ class CdsHooksIT extends CdsItSupport {
 
   @Autowired io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters;
   @Autowired FeedbackStore feedbackStore;
+  @Autowired carac.fhir.FhirServerAllowList allowList;
 
   static Stream<String> stories() throws Exception {
     try (Stream<Path> dirs = Files.list(Path.of("fhir-resources/scenarios"))) {
@@ -102,6 +103,7 @@ class CdsHooksIT extends CdsItSupport {
     Map<String, JsonNode> partial = new HashMap<>(prefetchFromServer(patient));
     partial.remove("observations");
     ObjectNode body = hookBody(patient, true, partial);
+    allowList.add("http://127.0.0.1:" + closed + "/fhir"); // tokens go only to configured servers
     body.put("fhirServer", "http://127.0.0.1:" + closed + "/fhir");
     JsonNode cards = cards(callService(body));
     assertThat(rules(cards).get(0)).isEqualTo(CardWriter.UNAVAILABLE_RULE);
@@ -130,6 +132,7 @@ class CdsHooksIT extends CdsItSupport {
     });
     slow.setExecutor(Executors.newCachedThreadPool());
     slow.start();
+    allowList.add("http://127.0.0.1:" + slow.getAddress().getPort() + "/fhir"); // tokens go only to configured servers
     try {
       ObjectNode body = hookBody(patientOf("tc-02-crs-dic-tocilizumab"), true, null);
       body.put("fhirServer", "http://127.0.0.1:" + slow.getAddress().getPort() + "/fhir");

@@ -69,15 +69,18 @@ class ServiceModeIT extends CdsItSupport {
 
   private static ConfigurableApplicationContext start(int port, Map<String, Object> extra) {
     var issuer = TestEhrKeys.trustedIssuer();
-    var properties = new java.util.HashMap<String, Object>(Map.of(
-        "carac.mode", "service",
-        "server.port", port,
-        "management.server.port", 0,
-        "carac.data-dir", "./target/it-service-data",
-        "carac.cds.time-zone", "Asia/Shanghai",
-        "carac.app.client-id", CLIENT_ID,
-        "carac.cds.security.trusted-issuers[0].issuer", issuer.issuer(),
-        "carac.cds.security.trusted-issuers[0].jwks-file", issuer.jwksFile()));
+    var properties = new java.util.HashMap<String, Object>(Map.ofEntries(
+        Map.entry("carac.mode", "service"),
+        Map.entry("server.port", port),
+        Map.entry("management.server.port", 0),
+        Map.entry("carac.data-dir", "./target/it-service-data"),
+        Map.entry("carac.cds.time-zone", "Asia/Shanghai"),
+        // generous: this checks what the service answers, not how fast (the CI machine is shared)
+        Map.entry("carac.cds.fetch.read-timeout", "PT30S"),
+        Map.entry("carac.cds.fetch.total-budget", "PT60S"),
+        Map.entry("carac.app.client-id", CLIENT_ID),
+        Map.entry("carac.cds.security.trusted-issuers[0].issuer", issuer.issuer()),
+        Map.entry("carac.cds.security.trusted-issuers[0].jwks-file", issuer.jwksFile())));
     properties.putAll(extra);
     // the sandbox's stories are pinned at this instant; the service evaluates at the same one
     Clock pinned = Clock.fixed(Instant.parse("2025-06-01T10:00:00Z"), ZoneId.of("Asia/Shanghai"));

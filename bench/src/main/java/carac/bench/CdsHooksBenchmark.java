@@ -103,6 +103,8 @@ public final class CdsHooksBenchmark {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + System.getProperty("bench.heap", "1g"),
         "-jar", jar.toString(),
         "--server.port=" + port, "--server.address=127.0.0.1",
+        // the sandbox's base (JWT aud, FHIR-server allow-list) is configuration, never the request's Host
+        "--carac.sandbox.public-base-url=http://127.0.0.1:" + port,
         "--carac.data-dir=" + work.resolve("data"),
         "--carac.sandbox.scenarios=" + work.resolve("stories"),
         "--carac.sandbox.fixed-instant=" + course.asOf().toInstant(),

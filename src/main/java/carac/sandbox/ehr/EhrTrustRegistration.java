@@ -39,6 +39,10 @@ class EhrTrustRegistration {
     }
     endpoints.serverStarted(event.getWebServer().getPort());
     allowList.add(endpoints.fhirBase());
+    if (endpoints.fhirBase().startsWith("http://localhost:")) {
+      // no public URL configured: the same server by its loopback address (the app's 127.0.0.1 redirect URIs)
+      allowList.add(endpoints.fhirBase().replace("http://localhost:", "http://127.0.0.1:"));
+    }
     serviceBase.useSandboxBase(endpoints.base());
     trust.trust(endpoints.issuer(), endpoints.jwksUrl(), List.of(endpoints.jwksUrl()));
   }
