@@ -39,9 +39,6 @@ public class ServiceModeConfiguration {
     if (!missing.isEmpty()) {
       throw new IllegalStateException("carac.mode=service needs " + String.join(" and ", missing));
     }
-    if (cds.security().trustedIssuers().isEmpty()) {
-      log.warn("carac.cds.security.trusted-issuers is empty: every CDS Hooks call will get 401");
-    }
     log.info("CARAC Watch service mode: public base {}, FHIR servers {}", cds.publicBaseUrl(), allowList.bases());
   }
 
