@@ -75,7 +75,7 @@ class ReplicasIT {
         Process process = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC", "-Dcarac.data-dir=" + dataDir, "-jar", jar.toString(),
-            "--server.port=0", "--carac.sandbox.load-scenarios=false",
+            "--server.port=0", "--management.server.port=0", "--carac.sandbox.load-scenarios=false",
             "--carac.cds.public-base-url=" + PUBLIC_BASE,
             "--carac.cds.feedback.url=" + jdbcUrl, "--carac.cds.feedback.username=postgres",
             "--carac.cds.security.trusted-issuers[0].issuer=" + TestEhrKeys.ISSUER,
