@@ -36,7 +36,8 @@ public class CdsConfiguration {
   public PatientDataFetcher patientDataFetcher(CdsProperties properties) {
     var f = properties.fetch();
     return new PatientDataFetcher(new FhirFetchSettings(
-        f.connectTimeout(), f.readTimeout(), f.totalBudget(), f.maxPages(), f.threads(), f.pageSize()));
+        f.connectTimeout(), f.readTimeout(), f.totalBudget(), f.maxPages(), f.threads(), f.pageSize(),
+        f.maxResponseBytes(), f.maxResourcesPerKey(), f.maxCallbacksPerHook(), f.maxPerHost(), f.queueSize()));
   }
 
   @Bean

@@ -39,7 +39,7 @@ public record CdsProperties(
     maxBodyBytes = maxBodyBytes == null ? 5L * 1024 * 1024 : maxBodyBytes;
     lookbackDays = lookbackDays == null ? 180 : lookbackDays;
     allowedFhirServers = allowedFhirServers == null ? List.of() : List.copyOf(allowedFhirServers);
-    fetch = fetch == null ? new Fetch(null, null, null, null, null, null) : fetch;
+    fetch = fetch == null ? new Fetch(null, null, null, null, null, null, null, null, null, null, null) : fetch;
     security = security == null ? new Security(null, null, null, null, null, null, null, null, null) : security;
     links = links == null ? new Links(null, null) : links;
     corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
@@ -51,9 +51,14 @@ public record CdsProperties(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  /** Call-backs to the EHR's FHIR server. */
+  /**
+   * Call-backs to the EHR's FHIR server, with caps that keep one bad server from exhausting the service:
+   * bytes per answer, resources per prefetch key, HTTP requests per hook, parallel requests per host and
+   * call-backs waiting for a thread.
+   */
   public record Fetch(Duration connectTimeout, Duration readTimeout, Duration totalBudget, Integer maxPages, Integer threads,
-      Integer pageSize) {
+      Integer pageSize, Long maxResponseBytes, Integer maxResourcesPerKey, Integer maxCallbacksPerHook, Integer maxPerHost,
+      Integer queueSize) {
     public Fetch {
       connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
       readTimeout = readTimeout == null ? Duration.ofSeconds(4) : readTimeout;
@@ -61,6 +66,11 @@ public record CdsProperties(
       maxPages = maxPages == null ? 50 : maxPages;
       threads = threads == null ? 16 : threads;
       pageSize = pageSize == null ? 1000 : pageSize;
+      maxResponseBytes = maxResponseBytes == null ? 8L * 1024 * 1024 : maxResponseBytes;
+      maxResourcesPerKey = maxResourcesPerKey == null ? 20_000 : maxResourcesPerKey;
+      maxCallbacksPerHook = maxCallbacksPerHook == null ? 100 : maxCallbacksPerHook;
+      maxPerHost = maxPerHost == null ? Math.max(1, threads / 2) : maxPerHost;
+      queueSize = queueSize == null ? 256 : queueSize;
     }
   }
 
