@@ -28,8 +28,8 @@ public final class RecordText {
         case '&' -> out.append("&amp;");
         case '"' -> out.append("&quot;");
         default -> {
-          // '-' and '.' only start a list item or end an ordered-list number: escape them only first
-          if (MARKDOWN_ACTIVE.indexOf(c) >= 0 && (".-".indexOf(c) < 0 || i == 0)) {
+          // '-', '+' and '.' only start a list item or end an ordered-list number: escape them only first
+          if (MARKDOWN_ACTIVE.indexOf(c) >= 0 && (".-+".indexOf(c) < 0 || i == 0)) {
             out.append('\\');
           }
           out.append(c);
@@ -37,6 +37,12 @@ public final class RecordText {
       }
     }
     return out.toString();
+  }
+
+  /** What a Markdown reader sees of {@link #markdown}: escapes and the four entities undone (for tests and logs). */
+  public static String rendered(String markdown) {
+    return markdown.replaceAll("\\\\([!-/:-@\\[-`{-~])", "$1").replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&quot;", "\"").replace("&amp;", "&");
   }
 
   /** For plain text (card summary): one line, capped, no control characters. */

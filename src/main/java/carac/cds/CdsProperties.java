@@ -40,7 +40,7 @@ public record CdsProperties(
     lookbackDays = lookbackDays == null ? 180 : lookbackDays;
     allowedFhirServers = allowedFhirServers == null ? List.of() : List.copyOf(allowedFhirServers);
     fetch = fetch == null ? new Fetch(null, null, null, null, null, null, null, null, null, null, null) : fetch;
-    security = security == null ? new Security(null, null, null, null, null, null, null, null, null) : security;
+    security = security == null ? new Security(null, null, null, null, null, null, null, null, null, null) : security;
     links = links == null ? new Links(null, null) : links;
     corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
     overrideReasons = overrideReasons == null || overrideReasons.isEmpty() ? OverrideReason.DEFAULTS : List.copyOf(overrideReasons);
@@ -75,7 +75,7 @@ public record CdsProperties(
   }
 
   /**
-   * Who may call. {@code disableVerificationLocalOnly}: skip JWT checks for loopback callers only, with a
+   * Who may call. {@code maxTokenLifetime}: the longest {@code exp - iat} accepted. {@code disableVerificationLocalOnly}: skip JWT checks for loopback callers only, with a
    * loud warning at every start; never for a deployment. {@code jwksCacheTtl}: how long a fetched JWKS is
    * used; {@code jwksRefreshInterval}: an unknown {@code kid} refetches the set at most twice per interval.
    * {@code replayStore}: where seen {@code jti} values live: {@code auto} (the database when
@@ -90,7 +90,8 @@ public record CdsProperties(
       Boolean disableVerificationLocalOnly,
       Duration jwksCacheTtl,
       Duration jwksRefreshInterval,
-      String replayStore) {
+      String replayStore,
+      Duration maxTokenLifetime) {
     public Security {
       trustedIssuers = trustedIssuers == null ? List.of() : List.copyOf(trustedIssuers);
       algorithms = algorithms == null || algorithms.isEmpty()
@@ -106,6 +107,8 @@ public record CdsProperties(
       if (!List.of("auto", "memory", "database").contains(replayStore)) {
         throw new IllegalStateException("carac.cds.security.replay-store must be auto, memory or database, not " + replayStore);
       }
+      // exp - iat above this is refused: a 10-year token would otherwise sit in the replay cache for ever
+      maxTokenLifetime = maxTokenLifetime == null ? Duration.ofMinutes(15) : maxTokenLifetime;
     }
   }
 

@@ -81,8 +81,28 @@ final class ResponseSizeCap implements HttpResponseInterceptor {
     private void count(long n) throws IOException {
       read += n;
       if (read > max) {
+        abort();
         throw new TooLarge(max);
       }
+    }
+
+    /**
+     * Closing a chunked body normally reads it to its end to reuse the connection (all 50 MB): after an
+     * overflow the connection is dropped instead.
+     */
+    private void abort() throws IOException {
+      if (in instanceof org.apache.http.conn.EofSensorInputStream eof) {
+        eof.abortConnection();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (read > max) {
+        abort();
+        return;
+      }
+      super.close();
     }
   }
 }
