@@ -60,7 +60,7 @@ public class HttpHardeningConfiguration {
 
   @Bean
   FilterRegistrationBean<AuthRateLimitFilter> authRateLimitFilter(
-      @Value("${carac.http.auth-rate-per-minute:120}") int perMinute,
+      @Value("${carac.http.auth-rate-per-minute:600}") int perMinute,
       @Value("${carac.http.sign-in-failures-before-lockout:10}") int failures,
       @Value("${carac.http.lockout:PT15M}") Duration lockout) {
     var registration = new FilterRegistrationBean<>(new AuthRateLimitFilter(perMinute, failures, lockout));
