@@ -245,7 +245,7 @@ public final class PatientDataFetcher implements AutoCloseable {
   static Failure failure(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ResponseSizeCap.TooLarge large) {
-        return new Failure(Reason.INVALID_RESPONSE, 0, "the FHIR server's " + large.getMessage());
+        return new Failure(Reason.INVALID_RESPONSE, 0, "the FHIR server's answer was " + large.getMessage());
       }
     }
     // a connection failure is a BaseServerResponseException with status 0: check it first

@@ -19,7 +19,7 @@ final class ResponseSizeCap implements HttpResponseInterceptor {
   /** The answer was larger than the cap. */
   static final class TooLarge extends IOException {
     TooLarge(long max) {
-      super("answer larger than " + max + " bytes");
+      super("larger than " + max + " bytes");
     }
   }
 

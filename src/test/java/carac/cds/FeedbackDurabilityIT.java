@@ -115,10 +115,10 @@ class FeedbackDurabilityIT {
       reader.join(5000);
     }
     assertThat(acknowledged.size()).as("a stream of feedback was acknowledged").isGreaterThan(50);
-    // open the store as the restarted application does
+    // open the store as the restarted application does (application.yaml leaves the user name empty)
     int found = 0;
     try (Connection c = DriverManager.getConnection(
-        "jdbc:h2:file:" + data.resolve("feedback") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+        "jdbc:h2:file:" + data.resolve("feedback") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "", "");
         ResultSet rs = c.createStatement().executeQuery("SELECT card_uuid FROM card_feedback")) {
       while (rs.next()) {
         found += acknowledged.contains(rs.getString(1)) ? 1 : 0;
