@@ -76,7 +76,8 @@ class HookFuzzIT extends CdsItSupport {
       case 0 -> text = text.substring(0, random.nextInt(text.length()));
       case 1 -> {
         int at = random.nextInt(text.length());
-        text = text.substring(0, at) + "\"{[:,\\\u0000}]".charAt(random.nextInt(10)) + text.substring(at);
+        String junk = "\"{[:,\\\u0000}]";
+        text = text.substring(0, at) + junk.charAt(random.nextInt(junk.length())) + text.substring(at);
       }
       default -> { }
     }

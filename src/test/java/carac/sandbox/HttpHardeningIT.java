@@ -82,10 +82,11 @@ class HttpHardeningIT extends CdsItSupport {
 
   @Test
   void tomcatsOwnRefusalsAreOperationOutcomesNotHtml() throws Exception {
-    String huge = "GET /cds-services HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + "a".repeat(1024 * 1024)
+    String huge = "GET /cds-services HTTP/1.1\r\nHost: localhost:" + port + "\r\nAuthorization: Bearer " + "a".repeat(1024 * 1024)
         + "\r\nConnection: close\r\n\r\n";
-    String nul = "POST /cds-services/carac-patient-view HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\u0000x\r\n"
-        + "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+    String nul = "POST /cds-services/carac-patient-view HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/json\u0000x\r\n"
+        + "Authorization: Bearer " + carac.cds.TestEhrKeys.token(base() + "/cds-services/carac-patient-view")
+        + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
     for (String request : new String[] {huge, nul}) {
       String response = raw("127.0.0.1", bytes(request), Duration.ofSeconds(20));
       assertThat(status(response)).as(response).isBetween(400, 499);
@@ -96,11 +97,11 @@ class HttpHardeningIT extends CdsItSupport {
 
   @Test
   void twoAuthorizationHeadersAreRefused() throws Exception {
-    String cds = "GET /cds-services HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n"
+    String cds = "GET /cds-services HTTP/1.1\r\nHost: localhost:" + port + "\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n"
         + "Connection: close\r\n\r\n";
     assertThat(status(raw("127.0.0.1", bytes(cds), Duration.ofSeconds(10)))).isEqualTo(401);
     String token = accessTokens.issue("sandbox-ehr", "user/*.rs", null, LONG_LIFE).accessToken();
-    String fhir = "GET /fhir/Patient?_count=1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+    String fhir = "GET /fhir/Patient?_count=1 HTTP/1.1\r\nHost: localhost:" + port + "\r\nAuthorization: Bearer " + token
         + "\r\nAuthorization: Bearer junk\r\nConnection: close\r\n\r\n";
     String response = raw("127.0.0.1", bytes(fhir), Duration.ofSeconds(10));
     assertThat(status(response)).as(response).isEqualTo(400);
@@ -109,7 +110,7 @@ class HttpHardeningIT extends CdsItSupport {
   @Test
   void tokenAndIntrospectionAnswer401WithoutAnAcceptHeader() throws Exception {
     for (String path : new String[] {"/oauth2/token", "/oauth2/introspect", "/oauth2/revoke"}) {
-      String request = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      String request = "POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
           + "Content-Length: 9\r\nConnection: close\r\n\r\ntoken=abc";
       String response = raw("127.0.0.1", bytes(request), Duration.ofSeconds(10));
       assertThat(status(response)).as(path + ": " + response).isEqualTo(401);
@@ -124,7 +125,7 @@ class HttpHardeningIT extends CdsItSupport {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
       s.setSoTimeout(1000);
       OutputStream out = s.getOutputStream();
-      out.write(bytes("POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      out.write(bytes("POST /login HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
           + "Content-Length: 60\r\n\r\n"));
       out.flush();
       response = "";
@@ -221,7 +222,7 @@ class HttpHardeningIT extends CdsItSupport {
   void theTokenEndpointIsRateLimitedPerClientAddress() throws Exception {
     int limited = 0;
     for (int i = 0; i < 700 && limited == 0; i++) {
-      String request = "POST /oauth2/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      String request = "POST /oauth2/token HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
           + "Content-Length: 28\r\nConnection: close\r\n\r\ngrant_type=client_credential";
       int status = status(raw("127.0.0.2", bytes(request), Duration.ofSeconds(10)));
       limited += status == 429 ? 1 : 0;
