@@ -68,7 +68,7 @@ public record CdsProperties(
       pageSize = pageSize == null ? 1000 : pageSize;
       maxResponseBytes = maxResponseBytes == null ? 8L * 1024 * 1024 : maxResponseBytes;
       maxResourcesPerKey = maxResourcesPerKey == null ? 20_000 : maxResourcesPerKey;
-      maxCallbacksPerHook = maxCallbacksPerHook == null ? 100 : maxCallbacksPerHook;
+      maxCallbacksPerHook = maxCallbacksPerHook == null ? 120 : maxCallbacksPerHook;
       maxPerHost = maxPerHost == null ? Math.max(1, threads * 3 / 4) : maxPerHost;
       queueSize = queueSize == null ? 256 : queueSize;
     }

@@ -25,7 +25,7 @@ final class HookRequestParser {
    */
   private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
       .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-          .maxNestingDepth(100).maxNumberLength(64).build())
+          .maxNestingDepth(64).maxNumberLength(64).build())
       .build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final String expectedHook;

@@ -15,7 +15,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
 /**
  * Keeps the authorization store from growing without end: every authorization is forgotten once its last
- * token has expired (an unfinished one after ten minutes), checked every 100 saves, and when the store is
+ * token has expired (an unfinished one after ten minutes), checked every 128 saves, and when the store is
  * full the oldest are dropped (their users sign in again). Thread-safe.
  */
 final class BoundedAuthorizationService implements OAuth2AuthorizationService {
@@ -42,7 +42,7 @@ final class BoundedAuthorizationService implements OAuth2AuthorizationService {
     synchronized (expiry) {
       expiry.remove(authorization.getId());
       expiry.put(authorization.getId(), lastExpiry(authorization));
-      if (++saves % 100 == 0 || expiry.size() > max) {
+      if (++saves % 128 == 0 || expiry.size() > max) {
         Instant now = clock.instant();
         for (Iterator<Map.Entry<String, Instant>> it = expiry.entrySet().iterator(); it.hasNext(); ) {
           var e = it.next();

@@ -37,19 +37,19 @@ class BoundedAuthorizationServiceTest {
     var inner = new InMemoryOAuth2AuthorizationService();
     OAuth2AuthorizationService store = new BoundedAuthorizationService(inner, 150, Clock.fixed(now, ZoneOffset.UTC));
     List<OAuth2Authorization> expired = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 128; i++) {
       var a = withToken(i, now.minusSeconds(3600), now.minusSeconds(60));
       expired.add(a);
       store.save(a);
     }
-    // the 100th save purged every expired one
+    // the 128th save purged every expired one
     assertThat(store.findById("a0")).isNull();
-    assertThat(store.findById("a99")).isNull();
-    for (int i = 100; i < 400; i++) {
+    assertThat(store.findById("a127")).isNull();
+    for (int i = 128; i < 400; i++) {
       store.save(withToken(i, now, now.plusSeconds(300)));
     }
     int live = 0;
-    for (int i = 100; i < 400; i++) {
+    for (int i = 128; i < 400; i++) {
       live += store.findById("a" + i) == null ? 0 : 1;
     }
     assertThat(live).as("bounded at 150").isLessThanOrEqualTo(150).isPositive();
