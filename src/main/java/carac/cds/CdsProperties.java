@@ -69,7 +69,8 @@ public record CdsProperties(
       maxResponseBytes = maxResponseBytes == null ? 8L * 1024 * 1024 : maxResponseBytes;
       maxResourcesPerKey = maxResourcesPerKey == null ? 20_000 : maxResourcesPerKey;
       maxCallbacksPerHook = maxCallbacksPerHook == null ? 120 : maxCallbacksPerHook;
-      maxPerHost = maxPerHost == null ? Math.max(1, threads * 3 / 4) : maxPerHost;
+      // default: one EHR may use every thread (the usual deployment); set it lower when several FHIR hosts call
+      maxPerHost = maxPerHost == null ? threads : maxPerHost;
       queueSize = queueSize == null ? 256 : queueSize;
     }
   }

@@ -24,7 +24,7 @@ public record FhirFetchSettings(
     maxResponseBytes = maxResponseBytes <= 0 ? 8L * 1024 * 1024 : maxResponseBytes;
     maxResourcesPerKey = maxResourcesPerKey <= 0 ? 20_000 : maxResourcesPerKey;
     maxCallbacksPerHook = maxCallbacksPerHook <= 0 ? 120 : maxCallbacksPerHook;
-    maxPerHost = maxPerHost <= 0 ? Math.max(1, threads * 3 / 4) : maxPerHost;
+    maxPerHost = maxPerHost <= 0 ? threads : maxPerHost;
     queueSize = queueSize <= 0 ? 256 : queueSize;
   }
 
