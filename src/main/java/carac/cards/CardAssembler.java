@@ -107,10 +107,12 @@ public final class CardAssembler {
     if (v == null) {
       return text.get("value.unavailable", text.get("analyte." + analyte));
     }
-    // units as a clinician reads them (display-units.json); the data keep the UCUM codes
-    String shown = DisplayUnits.withUnit(CardText.number(v.value()), v.unit(), text.locale());
+    // units as a clinician reads them (display-units.json); the data keep the UCUM codes. Units come from
+    // the record: escaped for Markdown and HTML, one line, capped
+    String shown = RecordText.markdown(DisplayUnits.withUnit(CardText.number(v.value()), v.unit(), text.locale()));
     if (v.reportedUnit() != null && !v.reportedUnit().equals(v.unit())) {
-      shown = DisplayUnits.withUnit(CardText.number(v.reportedValue()), v.reportedUnit(), text.locale()) + " = " + shown;
+      shown = RecordText.markdown(DisplayUnits.withUnit(CardText.number(v.reportedValue()), v.reportedUnit(), text.locale()))
+          + " = " + shown;
     }
     StringJoiner extra = new StringJoiner(", ");
     if (v.ratio() != null) {
@@ -120,6 +122,8 @@ public final class CardAssembler {
       extra.add(text.get("value.prolongation", CardText.number(v.prolongation())));
     }
     String extras = extra.length() == 0 ? "" : " (" + extra + ")";
-    return text.get("value.line", text.get("analyte." + analyte), shown + extras, day, v.effective(), v.observation());
+    return text.get("value.line", text.get("analyte." + analyte), shown + extras,
+        day instanceof Number ? day : RecordText.markdown(day), RecordText.markdown(v.effective()),
+        RecordText.markdown(v.observation()));
   }
 }

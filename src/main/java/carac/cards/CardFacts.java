@@ -63,9 +63,9 @@ final class CardFacts {
     for (Object reason : list(rules.get("lmwhSuppressedBecause"))) {
       switch ((String) reason) {
         case "platelets" -> reasons.add(text.get("r-dic-mgmt.reason.platelets",
-            quantity(values(scored).get("platelets")), threshold("lmwhPlatelets")));
+            quantityMarkdown(values(scored).get("platelets")), threshold("lmwhPlatelets")));
         case "platelets-unknown" -> reasons.add(text.get("r-dic-mgmt.reason.platelets-unknown", d));
-        default -> reasons.add(text.get("r-dic-mgmt.reason.bleeding", String.join(", ", strings(rules.get("recentBleeding"))),
+        default -> reasons.add(text.get("r-dic-mgmt.reason.bleeding", String.join(", ", markdown(rules.get("recentBleeding"))),
             threshold("lmwhBleedingLookbackDays")));
       }
     }
@@ -86,7 +86,7 @@ final class CardFacts {
     String detail = text.get("r-fib.detail") + "\n\n" + quotes(scored, d, "fibrinogen");
     List<String> toci = strings(data.get("tocilizumabContext"));
     if (!toci.isEmpty()) {
-      detail += "\n\n" + text.get("r-toci.context", String.join(", ", toci)) + " " + text.get("r-toci.source");
+      detail += "\n\n" + text.get("r-toci.context", String.join(", ", markdown(toci))) + " " + text.get("r-toci.source");
     }
     return new RuleText(summary, detail, d);
   }
@@ -121,7 +121,8 @@ final class CardFacts {
     StringBuilder detail = new StringBuilder(text.get("r-toci-mon.detail"));
     for (Object o : doses) {
       var dose = map(o);
-      detail.append("\n- ").append(text.get("r-toci-mon.dose", dose.get("onsetDay"), dose.get("onDate"), dose.get("resource")));
+      detail.append("\n- ").append(text.get("r-toci-mon.dose", dose.get("onsetDay"), RecordText.markdown(dose.get("onDate")),
+          RecordText.markdown(dose.get("resource"))));
     }
     return new RuleText(text.get("r-toci-mon.summary", first.get("onsetDay")), detail.toString(), null);
   }
@@ -134,7 +135,8 @@ final class CardFacts {
       var gap = map(o);
       days.add(String.valueOf(gap.get("dayNumber")));
       List<String> missing = strings(gap.get("missing")).stream().map(m -> text.get("test." + m)).toList();
-      detail.append("\n- ").append(text.get("r-mon.day", gap.get("dayNumber"), gap.get("onDate"), String.join(", ", missing)));
+      detail.append("\n- ").append(text.get("r-mon.day", gap.get("dayNumber"), RecordText.markdown(gap.get("onDate")),
+          String.join(", ", missing)));
       if (Boolean.TRUE.equals(gap.get("inrOnly"))) {
         detail.append(" ").append(text.get("r-mon.inr-only"));
       }
@@ -227,7 +229,7 @@ final class CardFacts {
     var first = map(icans.get(0));
     factors.add(text.get("r-thr.factor.icans.short", first.get("grade")));
     detail.append("\n- ").append(text.get("r-thr.factor.icans", first.get("grade"), first.get("onsetDay"),
-        first.get("resource"), threshold("highGradeIcans")));
+        RecordText.markdown(first.get("resource")), threshold("highGradeIcans")));
   }
 
   // ---- shared lines ----------------------------------------------------------------------------------
@@ -267,8 +269,9 @@ final class CardFacts {
         later++; // results not yet known at the as-of time: one count, not one line each (P10)
         continue;
       }
-      out.append("\n- ").append(issue.problem())
-          .append(issue.resource() == null ? "" : " (" + issue.resource() + ")");
+      // data-quality wording may quote the record (a unit, a code): escaped like every record string
+      out.append("\n- ").append(RecordText.markdown(issue.problem()))
+          .append(issue.resource() == null ? "" : " (" + RecordText.markdown(issue.resource()) + ")");
     }
     if (later > 0) {
       out.append("\n- ").append(text.get("dq.future", later));
@@ -314,11 +317,24 @@ final class CardFacts {
     return Objects.toString(t);
   }
 
+  /** A value with its unit for a summary (plain text: the unit is one capped line). */
   private String quantity(Object v) {
     if (v instanceof LabValue lab) {
-      return DisplayUnits.withUnit(CardText.number(lab.value()), lab.unit(), text.locale());
+      return RecordText.plain(DisplayUnits.withUnit(CardText.number(lab.value()), lab.unit(), text.locale()));
     }
     return "?";
+  }
+
+  /** The same for a detail (Markdown). */
+  private String quantityMarkdown(Object v) {
+    if (v instanceof LabValue lab) {
+      return RecordText.markdown(DisplayUnits.withUnit(CardText.number(lab.value()), lab.unit(), text.locale()));
+    }
+    return "?";
+  }
+
+  private static List<String> markdown(Object values) {
+    return strings(values).stream().map(RecordText::markdown).toList();
   }
 
   private Object dayOf(LabValue v) {

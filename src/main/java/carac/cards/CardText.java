@@ -9,6 +9,8 @@ import java.util.ResourceBundle;
 /** Card wording from {@code cards/messages*.properties} in one language, and number formatting. */
 final class CardText {
 
+  private static final BigDecimal LARGE = BigDecimal.valueOf(1_000_000_000L);
+
   private final ResourceBundle bundle;
   private final Locale locale;
 
@@ -32,7 +34,16 @@ final class CardText {
     if (value == null) {
       return "?";
     }
-    BigDecimal d = value instanceof BigDecimal b ? b : new BigDecimal(value.toString());
+    BigDecimal d;
+    try {
+      d = value instanceof BigDecimal b ? b : new BigDecimal(value.toString());
+    } catch (NumberFormatException e) {
+      return "?";
+    }
+    // an absurd value (1e120) must not make a summary overflow: beyond a billion, 3 significant digits
+    if (d.abs().compareTo(LARGE) >= 0) {
+      return d.round(new java.math.MathContext(3, RoundingMode.HALF_UP)).toString();
+    }
     BigDecimal shown = d.setScale(2, RoundingMode.HALF_UP).stripTrailingZeros();
     return shown.scale() < 0 ? shown.setScale(0).toPlainString() : shown.toPlainString();
   }

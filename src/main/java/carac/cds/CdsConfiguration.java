@@ -42,7 +42,8 @@ public class CdsConfiguration {
   public PatientDataFetcher patientDataFetcher(CdsProperties properties, FhirServerAllowList allowList) {
     var f = properties.fetch();
     return new PatientDataFetcher(new FhirFetchSettings(
-        f.connectTimeout(), f.readTimeout(), f.totalBudget(), f.maxPages(), f.threads(), f.pageSize()), allowList);
+        f.connectTimeout(), f.readTimeout(), f.totalBudget(), f.maxPages(), f.threads(), f.pageSize(),
+        f.maxResponseBytes(), f.maxResourcesPerKey(), f.maxCallbacksPerHook(), f.maxPerHost(), f.queueSize()), allowList);
   }
 
   /**
@@ -74,7 +75,9 @@ public class CdsConfiguration {
   public FeedbackStore feedbackStore(CdsProperties properties, @Value("${carac.data-dir:./data}") String dataDir) {
     var f = properties.feedback();
     String url = f.url() == null || f.url().isBlank()
-        ? "jdbc:h2:file:" + dataDir + "/feedback;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE"
+        // WRITE_DELAY=0: a commit is written before the 200 goes out (H2's default delay of 0.5 s lost
+        // acknowledged feedback on kill -9)
+        ? "jdbc:h2:file:" + dataDir + "/feedback;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
         : f.url();
     return new FeedbackStore(url, f.username() == null ? "sa" : f.username(), f.password() == null ? "" : f.password());
   }

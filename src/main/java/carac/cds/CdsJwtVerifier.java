@@ -132,7 +132,15 @@ final class CdsJwtVerifier {
     if (iat.isAfter(now.plus(settings.clockSkew()))) {
       throw new Rejected("iat in the future");
     }
-    if (!replay.firstUse(issuer.issuer(), claims.getJWTID(), claims.getExpirationTime().toInstant(), now)) {
+    Instant exp = claims.getExpirationTime().toInstant();
+    if (java.time.Duration.between(iat, exp).compareTo(settings.maxTokenLifetime()) > 0) {
+      throw new Rejected("token lifetime (exp - iat) above " + settings.maxTokenLifetime());
+    }
+    // the jti is kept only while the token could still be accepted: until exp, and never past the iat age
+    // limit (a token older than that is refused anyway), so long-lived tokens cannot fill the cache
+    Instant acceptableUntil = iat.plus(settings.maxIatAge()).plus(settings.clockSkew().multipliedBy(2));
+    Instant keepUntil = (exp.isBefore(acceptableUntil) ? exp : acceptableUntil).plus(settings.clockSkew());
+    if (!replay.firstUse(issuer.issuer(), claims.getJWTID(), keepUntil, now)) {
       throw new Rejected("jti replayed");
     }
     return new Verified(issuer.issuer(), claims.getSubject(), claims.getJWTID(), claims, header.toJSONObject());

@@ -39,8 +39,8 @@ public record CdsProperties(
     maxBodyBytes = maxBodyBytes == null ? 5L * 1024 * 1024 : maxBodyBytes;
     lookbackDays = lookbackDays == null ? 180 : lookbackDays;
     allowedFhirServers = allowedFhirServers == null ? List.of() : List.copyOf(allowedFhirServers);
-    fetch = fetch == null ? new Fetch(null, null, null, null, null, null) : fetch;
-    security = security == null ? new Security(null, null, null, null, null, null, null, null, null) : security;
+    fetch = fetch == null ? new Fetch(null, null, null, null, null, null, null, null, null, null, null) : fetch;
+    security = security == null ? new Security(null, null, null, null, null, null, null, null, null, null) : security;
     links = links == null ? new Links(null, null) : links;
     corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
     overrideReasons = overrideReasons == null || overrideReasons.isEmpty() ? OverrideReason.DEFAULTS : List.copyOf(overrideReasons);
@@ -51,9 +51,14 @@ public record CdsProperties(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  /** Call-backs to the EHR's FHIR server. */
+  /**
+   * Call-backs to the EHR's FHIR server, with caps that keep one bad server from exhausting the service:
+   * bytes per answer, resources per prefetch key, HTTP requests per hook, parallel requests per host and
+   * call-backs waiting for a thread.
+   */
   public record Fetch(Duration connectTimeout, Duration readTimeout, Duration totalBudget, Integer maxPages, Integer threads,
-      Integer pageSize) {
+      Integer pageSize, Long maxResponseBytes, Integer maxResourcesPerKey, Integer maxCallbacksPerHook, Integer maxPerHost,
+      Integer queueSize) {
     public Fetch {
       connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
       readTimeout = readTimeout == null ? Duration.ofSeconds(4) : readTimeout;
@@ -61,11 +66,17 @@ public record CdsProperties(
       maxPages = maxPages == null ? 50 : maxPages;
       threads = threads == null ? 16 : threads;
       pageSize = pageSize == null ? 1000 : pageSize;
+      maxResponseBytes = maxResponseBytes == null ? 8L * 1024 * 1024 : maxResponseBytes;
+      maxResourcesPerKey = maxResourcesPerKey == null ? 20_000 : maxResourcesPerKey;
+      maxCallbacksPerHook = maxCallbacksPerHook == null ? 120 : maxCallbacksPerHook;
+      // default: one EHR may use every thread (the usual deployment); set it lower when several FHIR hosts call
+      maxPerHost = maxPerHost == null ? threads : maxPerHost;
+      queueSize = queueSize == null ? 256 : queueSize;
     }
   }
 
   /**
-   * Who may call. {@code disableVerificationLocalOnly}: skip JWT checks for loopback callers only, with a
+   * Who may call. {@code maxTokenLifetime}: the longest {@code exp - iat} accepted. {@code disableVerificationLocalOnly}: skip JWT checks for loopback callers only, with a
    * loud warning at every start; never for a deployment. {@code jwksCacheTtl}: how long a fetched JWKS is
    * used; {@code jwksRefreshInterval}: an unknown {@code kid} refetches the set at most twice per interval.
    * {@code replayStore}: where seen {@code jti} values live: {@code auto} (the database when
@@ -80,7 +91,8 @@ public record CdsProperties(
       Boolean disableVerificationLocalOnly,
       Duration jwksCacheTtl,
       Duration jwksRefreshInterval,
-      String replayStore) {
+      String replayStore,
+      Duration maxTokenLifetime) {
     public Security {
       trustedIssuers = trustedIssuers == null ? List.of() : List.copyOf(trustedIssuers);
       algorithms = algorithms == null || algorithms.isEmpty()
@@ -96,6 +108,8 @@ public record CdsProperties(
       if (!List.of("auto", "memory", "database").contains(replayStore)) {
         throw new IllegalStateException("carac.cds.security.replay-store must be auto, memory or database, not " + replayStore);
       }
+      // exp - iat above this is refused: a 10-year token would otherwise sit in the replay cache for ever
+      maxTokenLifetime = maxTokenLifetime == null ? Duration.ofMinutes(15) : maxTokenLifetime;
     }
   }
 

@@ -19,8 +19,14 @@ import java.util.regex.Pattern;
 final class HookRequestParser {
 
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /**
+   * Tight read limits: FHIR in a prefetch nests about 15 deep and its decimals are short; deeper nesting or
+   * longer numbers are an attack on the parser (and 1,000-digit numbers reached BigDecimal code), so 400.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+          .maxNestingDepth(64).maxNumberLength(64).build())
+      .build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final String expectedHook;
   private final FhirServerAllowList allowList;
@@ -41,9 +47,13 @@ final class HookRequestParser {
         throw CdsException.badRequest("the request body is not a JSON object");
       }
       return node;
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw CdsException.badRequest("JSON nested deeper or with longer numbers than this service accepts");
     } catch (JsonProcessingException e) {
-      throw CdsException.badRequest("malformed JSON at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr());
+      // some parser errors carry no location (it was null for constraint violations: a 500 before)
+      var at = e.getLocation();
+      throw CdsException.badRequest(at == null ? "malformed JSON"
+          : "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr());
     } catch (java.io.IOException e) {
       throw CdsException.badRequest("unreadable request body");
     }

@@ -72,16 +72,40 @@ public final class PatientViewService {
     ObjectNode response = phases.time("cards", () -> {
       List<Card> rendered = cards.cards(evaluation);
       ObjectNode body = writer.write(evaluation, rendered, gathered.unavailable(), request.hookInstance(), serviceBase);
+      java.util.Set<String> kept = dropInvalidCards(body, request.hookInstance());
       List<String> problems = validator.violations(body);
       if (!problems.isEmpty()) {
         throw new IllegalStateException("response fails CDS Hooks 2.0: " + problems);
       }
-      feedback.recordIssued(rendered);
+      feedback.recordIssued(rendered.stream().filter(c -> kept.contains(c.uuid())).toList());
       return body;
     });
     log.info("hookInstance={} cards={} unavailable={} callbacks={} phaseMicros={}", request.hookInstance(),
         response.get("cards").size(), gathered.unavailable().stream().map(Unavailable::key).toList(), gathered.callbacks(),
         spent);
     return response;
+  }
+
+  /**
+   * One card that fails the CDS Hooks 2.0 check (e.g. a summary too long) is dropped, logged and counted,
+   * never the whole response: the patient's other cards still reach the clinician.
+   */
+  private java.util.Set<String> dropInvalidCards(ObjectNode body, String hookInstance) {
+    var cardsNode = (com.fasterxml.jackson.databind.node.ArrayNode) body.get("cards");
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    for (int i = cardsNode.size() - 1; i >= 0; i--) {
+      var one = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      one.putArray("cards").add(cardsNode.get(i));
+      List<String> problems = validator.violations(one);
+      if (problems.isEmpty()) {
+        kept.add(cardsNode.get(i).path("uuid").asText());
+      } else {
+        String rule = cardsNode.get(i).path("source").path("topic").path("code").asText("unknown");
+        log.warn("hookInstance={} card {} dropped: fails CDS Hooks 2.0: {}", hookInstance, rule, problems);
+        timers.cardDropped(rule);
+        cardsNode.remove(i);
+      }
+    }
+    return kept;
   }
 }

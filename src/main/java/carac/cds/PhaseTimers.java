@@ -41,6 +41,13 @@ public final class PhaseTimers {
     }
   }
 
+  /** Counts a card dropped because it failed the CDS Hooks 2.0 check ({@code carac.cds.cards.dropped{rule}}). */
+  public void cardDropped(String rule) {
+    registry.counter(DROPPED, "rule", rule == null ? "unknown" : rule).increment();
+  }
+
+  public static final String DROPPED = "carac.cds.cards.dropped";
+
   public void record(String endpoint, String phase, long nanos) {
     timer(endpoint, phase).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }

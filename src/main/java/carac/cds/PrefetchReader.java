@@ -54,6 +54,10 @@ final class PrefetchReader {
       parsed = fhir.newJsonParser().parseResource(value.toString());
     } catch (DataFormatException | ClassCastException e) {
       return Read.of(State.FAILED, "prefetch value is not readable FHIR");
+    } catch (RuntimeException e) {
+      // HAPI's parser can fail on odd FHIR (a null resource, a malformed extension, a blank resourceType)
+      // with other exceptions: the key is then unavailable with a plain reason, never a 500
+      return Read.of(State.FAILED, "prefetch value is not readable FHIR");
     }
     if (parsed instanceof OperationOutcome) {
       return Read.of(State.FAILED, "the EHR reported an error for this prefetch");
@@ -75,6 +79,9 @@ final class PrefetchReader {
       }
       return new Read(State.DATA, resources, null);
     }
-    return new Read(State.DATA, List.of((Resource) parsed), null);
+    if (!(parsed instanceof Resource resource)) {
+      return Read.of(State.FAILED, "prefetch value is not readable FHIR");
+    }
+    return new Read(State.DATA, List.of(resource), null);
   }
 }

@@ -40,6 +40,8 @@ public final class FhirClientFactory {
         .disableRedirectHandling()
         .disableAutomaticRetries()
         .disableCookieManagement()
+        // stream-capped answers (after gzip decoding): a huge body is cut off while read, never buffered whole
+        .addInterceptorLast(new ResponseSizeCap(settings.maxResponseBytes()))
         .build());
     // scan the model now, not inside the first call's budget (it takes a second or more on 2 cores)
     context.newJsonParser().parseResource(

@@ -80,7 +80,7 @@ class CdsClientKeysTest {
 
   private static CdsJwtVerifier verifier(CdsProperties.TrustedIssuer issuer) {
     return new CdsJwtVerifier(new CdsProperties.Security(List.of(issuer), null, null, null, 100, false, null,
-        Duration.ofSeconds(30), null), Clock.systemUTC());
+        Duration.ofSeconds(30), null, null), Clock.systemUTC());
   }
 
   @Test

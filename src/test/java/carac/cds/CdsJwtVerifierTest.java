@@ -22,13 +22,34 @@ class CdsJwtVerifierTest {
 
   private final CdsJwtVerifier verifier = new CdsJwtVerifier(
       new CdsProperties.Security(List.of(TestEhrKeys.trustedIssuer()), null, Duration.ofMinutes(5),
-          Duration.ofSeconds(30), 1000, false, null, null, null),
+          Duration.ofSeconds(30), 1000, false, null, null, null, null),
       Clock.systemUTC());
 
   @Test
   void acceptsAValidToken() throws Exception {
     var verified = verifier.verify(TestEhrKeys.token(AUD), AUD);
     assertThat(verified.issuer()).isEqualTo(TestEhrKeys.ISSUER);
+  }
+
+  @Test
+  void aTokenValidForTenYearsIsRefusedAndNeverFillsTheReplayCache() throws Exception {
+    var small = new CdsJwtVerifier(new CdsProperties.Security(List.of(TestEhrKeys.trustedIssuer()), null,
+        Duration.ofMinutes(5), Duration.ofSeconds(30), 3, false, null, null, null, null), Clock.systemUTC());
+    String decade = TestEhrKeys.token(AUD, c -> c.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(3650)))), h -> { });
+    assertThatThrownBy(() -> small.verify(decade, AUD)).hasMessageContaining("lifetime");
+    for (int i = 0; i < 3; i++) {
+      small.verify(TestEhrKeys.token(AUD), AUD); // the replay cache (3) is now full of live entries
+    }
+    assertThatThrownBy(() -> small.verify(TestEhrKeys.token(AUD), AUD)).hasMessageContaining("replayed");
+  }
+
+  @Test
+  void aJtiIsKeptOnlyWhileItsTokenCouldBeAccepted() {
+    var cache = new JtiReplayCache(1);
+    Instant now = Instant.now();
+    assertThat(cache.firstUse("iss", "a", now.plusSeconds(60), now)).isTrue();
+    assertThat(cache.firstUse("iss", "b", now.plusSeconds(60), now)).as("full of live entries: fail closed").isFalse();
+    assertThat(cache.firstUse("iss", "b", now.plusSeconds(200), now.plusSeconds(61))).as("expired entry purged").isTrue();
   }
 
   @Test
@@ -65,7 +86,7 @@ class CdsJwtVerifierTest {
 
   @Test
   void refusesASymmetricAlgorithmInConfiguration() {
-    assertThatThrownBy(() -> new CdsJwtVerifier(new CdsProperties.Security(List.of(), List.of("HS256"), null, null, null, null, null, null, null),
+    assertThatThrownBy(() -> new CdsJwtVerifier(new CdsProperties.Security(List.of(), List.of("HS256"), null, null, null, null, null, null, null, null),
         Clock.systemUTC())).hasMessageContaining("not an asymmetric");
   }
 }

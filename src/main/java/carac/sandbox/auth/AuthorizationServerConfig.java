@@ -89,7 +89,11 @@ public class AuthorizationServerConfig {
                 .authenticationConverters(converters -> converters.add(0, new PublicRefreshClientAuthentication.Converter()))
                 .authenticationProviders(providers -> providers.add(0, new PublicRefreshClientAuthentication.Provider(clients))))
             .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(
-                new SmartTokenResponseHandler(authorizations, launches, properties))))
+                new SmartTokenResponseHandler(authorizations, launches, properties)))
+            // a client may introspect only its own tokens
+            .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
+                providers.replaceAll(p -> p instanceof org.springframework.security.oauth2.server.authorization.authentication
+                    .OAuth2TokenIntrospectionAuthenticationProvider ? new OwnTokensIntrospection(p) : p))))
         // the token, revocation, introspection, JWKS and discovery endpoints answer browser apps on other origins
         .cors(c -> c.configurationSource(carac.cds.CdsSecurityConfiguration.cors(properties.corsAllowedOrigins(), "/**")))
         .authorizeHttpRequests(requests -> requests.requestMatchers(preflights).permitAll().anyRequest().authenticated())
@@ -98,8 +102,22 @@ public class AuthorizationServerConfig {
             org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter.class)
         .addFilterBefore(new SmartScopeFilter(clients),
             org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter.class)
-        .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
-            new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        .addFilterBefore(new PkceVerifierFilter(),
+            org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter.class)
+        // machine endpoints answer 401 (never a redirect to the sign-in page, whatever the Accept header)
+        .exceptionHandling(errors -> errors
+            .defaultAuthenticationEntryPointFor((request, response, e) -> {
+              response.setStatus(401);
+              response.setHeader("WWW-Authenticate", "Basic realm=\"oauth2\"");
+              response.setContentType("application/json;charset=UTF-8");
+              response.getWriter().write("{\"error\":\"invalid_client\"}");
+            }, new org.springframework.security.web.util.matcher.OrRequestMatcher(
+                new org.springframework.security.web.util.matcher.AntPathRequestMatcher("/oauth2/token"),
+                new org.springframework.security.web.util.matcher.AntPathRequestMatcher("/oauth2/introspect"),
+                new org.springframework.security.web.util.matcher.AntPathRequestMatcher("/oauth2/revoke"),
+                new org.springframework.security.web.util.matcher.AntPathRequestMatcher("/oauth2/device_authorization")))
+            .defaultAuthenticationEntryPointFor(
+                new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
     return http.build();
   }
 
@@ -137,10 +155,15 @@ public class AuthorizationServerConfig {
     return new InMemoryRegisteredClientRepository(clients);
   }
 
-  /** Authorizations live in memory: a restart ends app sessions (the apps launch again), never data. */
+  /**
+   * Authorizations live in memory: a restart ends app sessions (the apps launch again), never data. The
+   * store is bounded and purged of authorizations whose every token has expired (it grew ~3 KB per token).
+   */
   @Bean
-  OAuth2AuthorizationService authorizationService(RegisteredClientRepository clients) {
-    return new InMemoryOAuth2AuthorizationService();
+  OAuth2AuthorizationService authorizationService(RegisteredClientRepository clients,
+      @Value("${carac.sandbox.auth.max-authorizations:20000}") int maxAuthorizations) {
+    return new BoundedAuthorizationService(new InMemoryOAuth2AuthorizationService(), maxAuthorizations,
+        java.time.Clock.systemUTC());
   }
 
   @Bean

@@ -52,6 +52,11 @@ class PatientPickerController {
 
   @PostMapping(PatientPickerFilter.PICKER_PATH)
   RedirectView choose(@RequestParam String patient, @RequestParam String authorizeQuery, Principal user) {
+    // the query goes into a Location header: control characters (CR/LF) or spaces are refused, not a 500
+    if (authorizeQuery.length() > 8192 || !authorizeQuery.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new org.springframework.web.server.ResponseStatusException(
+          org.springframework.http.HttpStatus.BAD_REQUEST, "authorizeQuery is not a URL query");
+    }
     if (stories.byPatient(patient).isEmpty()) {
       throw new org.springframework.web.server.ResponseStatusException(
           org.springframework.http.HttpStatus.BAD_REQUEST, "unknown patient");

@@ -33,6 +33,10 @@ final class SmartAuthorizationRequestValidator implements Consumer<OAuth2Authori
     if (!(aud instanceof String audience) || !trimSlash(audience).equals(trimSlash(fhirBase.get()))) {
       fail(request, "aud must be this server's FHIR base URL " + fhirBase.get());
     }
+    // SMART App Launch 2.2 requires state (CSRF protection of the redirect back to the app)
+    if (request.getState() == null || request.getState().isBlank()) {
+      fail(request, "state is required");
+    }
     Object launch = params.get("launch");
     Set<String> scopes = request.getScopes();
     if (launch != null && launches.find(launch.toString()).isEmpty()) {

@@ -2,6 +2,7 @@
 // construction: it builds DOM nodes with createElement/textContent only, never parses HTML, so raw HTML in
 // a card is shown as text. Links are kept only for http(s) and mailto URLs and open in a new tab.
 //
+// Entities &lt; &gt; &amp; &quot; &#39; become their character (as text).
 // Blocks: paragraphs, ATX headings, bullet and numbered lists, block quotes, fenced code, GFM tables,
 // hard line breaks (two trailing spaces or a backslash). Inline: backslash escapes, `code`, **strong**,
 // __strong__, *em*, _em_, ~~strike~~, [text](url), <https://autolinks>. An emphasis delimiter opens only
@@ -172,6 +173,15 @@ function inline(text, parent, doc) {
       buf += text[i + 1];
       i += 2;
       continue;
+    }
+    if (c === '&') {
+      // the entities CARAC Watch writes for record text (CommonMark decodes them too), shown as text
+      const m = /^&(lt|gt|amp|quot|#39);/.exec(text.slice(i));
+      if (m) {
+        buf += { lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'" }[m[1]];
+        i += m[0].length;
+        continue;
+      }
     }
     if (c === '`') {
       const run = /^`+/.exec(text.slice(i))[0];
