@@ -93,6 +93,12 @@ public final class FhirServerAllowList {
     }
   }
 
+  /** 100.64.0.0/10 (carrier-grade NAT, RFC 6598) and 240.0.0.0/4 (reserved), which InetAddress does not flag. */
+  private static final int CGNAT_FIRST = 0x64;
+  private static final int CGNAT_SECOND = 0x40;
+  private static final int CGNAT_MASK = 0xc0;
+  private static final int RESERVED_FIRST = 0xf0;
+
   static boolean blocked(InetAddress a) {
     if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
         || a.isMulticastAddress()) {
@@ -102,7 +108,7 @@ public final class FhirServerAllowList {
     if (b.length == 4) {
       int first = b[0] & 0xff;
       int second = b[1] & 0xff;
-      return first == 0 || (first == 100 && second >= 64 && second < 128) || first >= 240;
+      return first == 0 || (first == CGNAT_FIRST && (second & CGNAT_MASK) == CGNAT_SECOND) || first >= RESERVED_FIRST;
     }
     return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
   }

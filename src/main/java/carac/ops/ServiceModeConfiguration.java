@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -43,7 +44,7 @@ public class ServiceModeConfiguration {
   }
 
   @Bean
-  @Order(100)
+  @Order(SecurityProperties.BASIC_AUTH_ORDER) // where Spring Boot puts its own catch-all chain: after every other
   SecurityFilterChain serviceDefaultChain(HttpSecurity http) throws Exception {
     http.authorizeHttpRequests(a -> a
             .requestMatchers("/app/**", "/error", "/favicon.ico").permitAll()

@@ -58,7 +58,7 @@ class EvaluateCommandTest {
     assertThat(fib.get("indicator").asText()).isEqualTo("warning");
     assertThat(fib.get("source").get("label").asText()).isEqualTo("CARAC Watch");
     assertThat(fib.get("detail").asText()).contains("Observation/tc-02-crs-dic-tocilizumab-fib-d11")
-        .contains("Provisional CARAC severity (product definition)").contains("Data as of 2025-04-18T18:00:00+08:00");
+        .contains("Provisional CARAC severity (product definition)").contains("Data as of 2025-04-18 18:00 +08:00");
     assertThat(fib.get("uuid").asText()).matches("[0-9a-f-]{36}");
     assertThat(day10.get("values").get("fibrinogen").get("unit").asText()).isEqualTo("g/L");
     assertThat(day10.get("values").get("fibrinogen").get("observation").asText()).startsWith("Observation/tc-02-");
