@@ -25,14 +25,14 @@ final class Finding {
 
   /** The checks a property applies to an original evaluation and its variant. */
   enum Kind {
-    RENAME, UNITS, SHIFT, ORDER, REMOVAL, ISOLATION, INVARIANTS;
+    RENAME, UNITS, SHIFT, ORDER, REMOVAL, ISOLATION, INVARIANTS, LESS_ABNORMAL;
 
     List<String> problems(JsonNode original, JsonNode variant, JsonNode params) {
       return switch (this) {
         case RENAME -> Checks.sameAfterRenaming(original, variant, renames(params));
         case UNITS -> Checks.sameInCanonicalUnits(original, variant);
         case SHIFT -> Checks.sameAfterShift(original, variant, params.path("shiftDays").asInt());
-        case ORDER -> Checks.same(original, variant);
+        case ORDER, LESS_ABNORMAL -> Checks.same(original, variant);
         case ISOLATION -> params.hasNonNull("directPatient") ? Checks.same(original, variant)
             : Checks.sameWithoutOtherPatientNotes(original, variant);
         case REMOVAL -> Checks.monotone(original, variant);
