@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class CallbackHardeningIT extends CdsItSupport {
 
+  @org.springframework.beans.factory.annotation.Autowired carac.fhir.FhirServerAllowList allowList;
+
   static final Pattern EXCEPTION_NAME = Pattern.compile("[A-Z][A-Za-z]*(Exception|Error)\\b");
   private static final String STORY = "tc-02-crs-dic-tocilizumab";
 
@@ -34,7 +36,9 @@ class CallbackHardeningIT extends CdsItSupport {
     Map<String, JsonNode> partial = new HashMap<>(prefetchFromServer(patient));
     partial.remove("observations");
     ObjectNode body = hookBody(patient, true, partial);
-    body.put("fhirServer", "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir");
+    String fhirServer = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
+    allowList.add(fhirServer); // tokens go only to configured servers
+    body.put("fhirServer", fhirServer);
     return body;
   }
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FeedbackDurabilityIT {
 
-  private static final Pattern PORT = Pattern.compile("FHIR R4 base: +http://localhost:(\\d+)/fhir");
+  private static final Pattern PORT = Pattern.compile("FHIR R4 base: +http://127.0.0.1:(\\d+)/fhir");
 
   @TempDir Path work;
 
@@ -48,7 +48,7 @@ class FeedbackDurabilityIT {
     Path data = work.resolve("data");
     Process process = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-        "-Dcarac.data-dir=" + data, "-jar", jar.toString(), "--server.port=0", "--carac.sandbox.load-scenarios=false",
+        "-Dcarac.data-dir=" + data, "-jar", jar.toString(), "--server.port=0", "--management.server.port=0", "--carac.sandbox.load-scenarios=false",
         "--carac.cds.security.trusted-issuers[0].issuer=" + TestEhrKeys.ISSUER,
         "--carac.cds.security.trusted-issuers[0].jwks-file=" + TestEhrKeys.JWKS_FILE.toAbsolutePath())
         .redirectErrorStream(true).start();
