@@ -62,7 +62,8 @@ public final class OrderCardAssembler {
         String key = uuid + "|delete|" + draft;
         suggestions.add(new Card.Suggestion(text.get("suggest.remove.label"),
             UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString(), true,
-            List.of(new Card.Action("delete", text.get("suggest.remove.action", name, draft), List.of(draft), null))));
+            List.of(new Card.Action("delete", text.get("suggest.remove.action", name, RecordText.plain(draft)),
+                List.of(draft), null))));
         reasons.add(new Card.Coding(OVERRIDE_SYSTEM, "benefit-outweighs-risk", text.get("override.benefit-outweighs-risk")));
       }
       var order2 = TestOrders.suggestion(text, uuid, evaluation.patient(), rule,
@@ -70,9 +71,11 @@ public final class OrderCardAssembler {
       if (order2 != null) {
         suggestions.add(order2);
       }
-      String detail = text.get("order.draft", name, order.get("resource")) + "\n\n" + r.detail()
+      String detail = text.get("order.draft", RecordText.markdown(name), RecordText.markdown(order.get("resource")))
+          + "\n\n" + r.detail()
           + "\n\n" + text.get("source.line", text.get((kind.equals("r-ord-toci") ? "r-ord-toci" : "r-ord-ac") + ".source"))
-          + "\n\n" + text.get("asof.line", evaluation.asOf(), evaluation.asOfDay(), evaluation.infusionDate());
+          + "\n\n" + text.get("asof.line", CardAssembler.shownAsOf(evaluation.asOf()), evaluation.asOfDay(),
+              evaluation.infusionDate());
       cards.add(new Card(uuid, r.summary(), indicator,
           new Card.Source(text.get("source.label"), new Card.Coding(CardAssembler.RULE_SYSTEM, rule, text.get(kind + ".title"))),
           detail, suggestions, reasons));
@@ -96,8 +99,8 @@ public final class OrderCardAssembler {
     for (Object o : CardFacts.list(data.get("recentBleeding"))) {
       var b = CardFacts.map(o);
       shortReasons.add(text.get("r-ord-ac.reason.bleeding.short", b.get("onsetDay")));
-      detail.append("\n- ").append(text.get("r-ord-ac.reason.bleeding", b.get("instant"), b.get("onsetDay"),
-          b.get("resource"), threshold(data, "orderBleedingLookbackDays")));
+      detail.append("\n- ").append(text.get("r-ord-ac.reason.bleeding", RecordText.markdown(b.get("instant")),
+          b.get("onsetDay"), RecordText.markdown(b.get("resource")), threshold(data, "orderBleedingLookbackDays")));
     }
     return new Rendered(text.get("r-ord-ac.summary", name, day, String.join("; ", shortReasons)), detail.toString());
   }
@@ -106,7 +109,8 @@ public final class OrderCardAssembler {
     StringBuilder detail = new StringBuilder(text.get("r-ord-ac.ne.detail", day, day - 1, threshold(data, "orderPlatelets")));
     for (Object o : CardFacts.list(data.get("unreadablePlatelets"))) {
       var u = CardFacts.map(o);
-      detail.append("\n- ").append(text.get("r-ord-ac.ne.unreadable", u.get("dayNumber"), u.get("observation"), u.get("problem")));
+      detail.append("\n- ").append(text.get("r-ord-ac.ne.unreadable", u.get("dayNumber"),
+          RecordText.markdown(u.get("observation")), RecordText.markdown(u.get("problem"))));
     }
     if (CardFacts.list(data.get("unreadablePlatelets")).isEmpty()) {
       detail.append("\n- ").append(text.get("r-ord-ac.ne.none", day, day - 1));
@@ -134,6 +138,8 @@ public final class OrderCardAssembler {
     if (name == null || name.isBlank()) {
       name = text.get("order.class." + order.get("drugClass"));
     }
+    // the draft's own text, from the request: one line, no control characters (escaped again where Markdown)
+    name = RecordText.plain(name);
     return name.length() > NAME_MAX ? name.substring(0, NAME_MAX - 1) + "…" : name;
   }
 

@@ -29,6 +29,21 @@ public final class PatientDataAssembler {
   /** How long each part took, for the phase timers. */
   public interface PhaseClock {
     <T> T time(String phase, java.util.function.Supplier<T> work);
+
+    /** {@code timed}, also writing each phase's microseconds into {@code spent} (for the hook's log line). */
+    static PhaseClock recording(PhaseClock timed, java.util.Map<String, Long> spent) {
+      return new PhaseClock() {
+        @Override
+        public <T> T time(String phase, java.util.function.Supplier<T> work) {
+          long start = System.nanoTime();
+          try {
+            return timed.time(phase, work);
+          } finally {
+            spent.put(phase, (System.nanoTime() - start) / 1000);
+          }
+        }
+      };
+    }
   }
 
   private final PrefetchTemplates templates;

@@ -52,17 +52,7 @@ public final class PatientViewService {
     OffsetDateTime asOf = OffsetDateTime.now(clock);
     var timed = timers.forEndpoint(ENDPOINT);
     java.util.Map<String, Long> spent = new java.util.LinkedHashMap<>();
-    PatientDataAssembler.PhaseClock phases = new PatientDataAssembler.PhaseClock() {
-      @Override
-      public <T> T time(String phase, java.util.function.Supplier<T> work) {
-        long start = System.nanoTime();
-        try {
-          return timed.time(phase, work);
-        } finally {
-          spent.put(phase, (System.nanoTime() - start) / 1000);
-        }
-      }
-    };
+    PatientDataAssembler.PhaseClock phases = PatientDataAssembler.PhaseClock.recording(timed, spent);
     var gathered = assembler.gather(request, asOf.toLocalDate(), phases);
     PatientBundle patient = PatientBundle.of(gathered.bundle());
     List<DataQualityIssue> issues = new ArrayList<>(gathered.dataQuality());
