@@ -30,7 +30,7 @@ class CourseInvariancePropertiesTest {
     return CourseGenerator.courses("c");
   }
 
-  @Property
+  @Property(seed = PropertySeed.CI_SEED)
   void renamingResourceIdsChangesNothing(@ForAll("courses") Course course, @ForAll Random random) {
     Map<String, String> oldToNew = new HashMap<>();
     Map<String, String> newToOld = new HashMap<>();
@@ -48,7 +48,7 @@ class CourseInvariancePropertiesTest {
         Map.of("renames", newToOld));
   }
 
-  @Property
+  @Property(seed = PropertySeed.CI_SEED)
   void anotherAcceptedUnitChangesNothing(@ForAll("courses") Course course, @ForAll Random random) {
     Course converted = course.withItems(course.items().stream().map(item -> {
       if (!(item instanceof Lab lab) || lab.quirk() == Quirk.TEXT_UNIT || lab.quirk() == Quirk.UNKNOWN_CODE
@@ -62,7 +62,7 @@ class CourseInvariancePropertiesTest {
         writer.asOf(converted), Map.of());
   }
 
-  @Property
+  @Property(seed = PropertySeed.CI_SEED)
   void movingEveryDateByWholeDaysChangesNothing(@ForAll("courses") Course course, @ForAll Random random) {
     int days = (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(400));
     var shifted = new CourseWriter(id -> id, days);
@@ -70,7 +70,7 @@ class CourseInvariancePropertiesTest {
         shifted.bundle(course), shifted.asOf(course), Map.of("shiftDays", days));
   }
 
-  @Property
+  @Property(seed = PropertySeed.CI_SEED)
   void resourceOrderChangesNothing(@ForAll("courses") Course course, @ForAll Random random) {
     Bundle original = CourseWriter.plain().bundle(course);
     Bundle shuffled = CourseWriter.plain().bundle(course);
