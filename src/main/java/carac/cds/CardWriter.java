@@ -37,6 +37,12 @@ final class CardWriter {
   /** What a response is about: the patient, the evaluation instant and the as-of day (null without a course). */
   record Subject(String patient, String asOf, Integer asOfDay) {}
 
+  /** The answer for a patient without a CAR-T course at the as-of instant (decided on complete data): no card. */
+  ObjectNode withoutCourse(String patientId, java.time.OffsetDateTime asOf, String hookInstance, String serviceBase) {
+    return write(new Subject("Patient/" + patientId, asOf.format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME), null),
+        List.of(), List.of(), hookInstance, serviceBase);
+  }
+
   ObjectNode write(CaracEvaluation evaluation, List<Card> cards, List<Unavailable> unavailable,
       String hookInstance, String serviceBase) {
     return write(new Subject(evaluation.patient(), evaluation.asOf(), evaluation.asOfDay()), cards, unavailable,

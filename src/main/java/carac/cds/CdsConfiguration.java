@@ -35,7 +35,8 @@ public class CdsConfiguration {
 
   @Bean
   public PrefetchTemplates prefetchTemplates(CqlEvaluator evaluator, CdsProperties properties) {
-    return new PrefetchTemplates(evaluator.dataRequirements(), properties.lookbackDays());
+    return new PrefetchTemplates(evaluator.dataRequirements(), evaluator.courseDataRequirements(),
+        properties.lookbackDays(), properties.prefetchProfile());
   }
 
   @Bean(destroyMethod = "close")

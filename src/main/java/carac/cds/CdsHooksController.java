@@ -56,7 +56,7 @@ public class CdsHooksController {
     s.put("description", "Lines up coagulation labs against the CAR-T infusion day, scores ISTH and CDSS DIC per day "
         + "and shows cards for the CARAC rules that fire, quoting the values behind them.");
     ObjectNode prefetch = s.putObject("prefetch");
-    templates.templates().forEach(prefetch::put);
+    templates.advertised().forEach(prefetch::put);
     String usage = "Send fhirServer and fhirAuthorization (patient/*.rs or user/*.rs read scopes) or the full "
         + "prefetch; keys left out or answered with an OperationOutcome are fetched by the service. The "
         + "Observation key uses the {{today() - N days}} token (FHIRPath of the CDS Hooks v3 ballot); clients that cannot "
@@ -81,7 +81,7 @@ public class CdsHooksController {
     s.put("title", title);
     s.put("description", description);
     ObjectNode prefetch = s.putObject("prefetch");
-    templates.templates().forEach(prefetch::put);
+    templates.advertised().forEach(prefetch::put);
     s.put("usageRequirements", usage);
   }
 

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param lookbackDays the Observation prefetch asks for results of the last N days ({@code date=ge...});
  *     0 = no date window (for clients that cannot resolve {@code {{today()}}})
  * @param allowedFhirServers if not empty, {@code fhirServer} must start with one of these
+ * @param prefetchProfile {@code full} (default): discovery asks for every key; {@code lean}: only the keys that
+ *     decide whether the patient has a CAR-T course, the service fetching the rest for the few with one
  */
 @ConfigurationProperties("carac.cds")
 public record CdsProperties(
@@ -30,7 +32,8 @@ public record CdsProperties(
     Links links,
     List<String> corsAllowedOrigins,
     List<OverrideReason> overrideReasons,
-    Feedback feedback) {
+    Feedback feedback,
+    PrefetchTemplates.Profile prefetchProfile) {
 
   public CdsProperties {
     publicBaseUrl = publicBaseUrl == null ? "" : stripSlash(publicBaseUrl.strip());
@@ -45,6 +48,7 @@ public record CdsProperties(
     corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
     overrideReasons = overrideReasons == null || overrideReasons.isEmpty() ? OverrideReason.DEFAULTS : List.copyOf(overrideReasons);
     feedback = feedback == null ? new Feedback(null, null, null) : feedback;
+    prefetchProfile = prefetchProfile == null ? PrefetchTemplates.Profile.FULL : prefetchProfile;
   }
 
   static String stripSlash(String url) {

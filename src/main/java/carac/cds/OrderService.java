@@ -64,7 +64,15 @@ public final class OrderService {
     var timed = timers.forEndpoint(request.hook());
     Map<String, Long> spent = new LinkedHashMap<>();
     PatientDataAssembler.PhaseClock phases = PatientDataAssembler.PhaseClock.recording(timed, spent);
-    var gathered = assembler.gather(request, asOf.toLocalDate(), phases);
+    var ifCourse = assembler.gatherIfCourse(request, asOf.toLocalDate(), phases, course -> {
+      PatientBundle p = PatientBundle.of(course.bundle());
+      return evaluator.hasCourse(p.bundle(), p.patientId(), asOf);
+    });
+    if (ifCourse.isEmpty()) { // no CAR-T course: the order-time rules (§7.5) do not apply
+      log.info("hookInstance={} hook={} cards=0 course=none phaseMicros={}", request.hookInstance(), request.hook(), spent);
+      return writer.withoutCourse(request.patientId(), asOf, request.hookInstance(), serviceBase);
+    }
+    var gathered = ifCourse.get();
     PatientBundle patient = PatientBundle.of(gathered.bundle());
     OrderEvaluation evaluation = phases.time("cql",
         () -> evaluator.evaluateOrders(patient.bundle(), patient.patientId(), asOf, drafts.medicationRequests()));

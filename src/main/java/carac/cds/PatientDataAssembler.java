@@ -24,7 +24,8 @@ import org.springframework.http.HttpStatus;
 public final class PatientDataAssembler {
 
   /** The gathered data; {@code bundle} has the Patient first and no duplicates (by type and id). */
-  public record Gathered(Bundle bundle, List<Unavailable> unavailable, List<DataQualityIssue> dataQuality, int callbacks) {}
+  public record Gathered(Bundle bundle, List<Unavailable> unavailable, List<DataQualityIssue> dataQuality, int callbacks,
+      Map<String, List<Resource>> byKey, Map<String, FetchResult.Reason> causes) {}
 
   /** How long each part took, for the phase timers. */
   public interface PhaseClock {
@@ -56,11 +57,43 @@ public final class PatientDataAssembler {
     this.fetcher = fetcher;
   }
 
+  /** Every key of the templates. */
   public Gathered gather(HookRequest request, LocalDate today, PhaseClock clock) {
+    return gather(request, today, clock, templates.templates().keySet(), null);
+  }
+
+  /**
+   * The lean path (issue 15): first only the keys that decide whether the patient has a CAR-T course; when they
+   * are all there and {@code hasCourse} says no, nothing more is read or fetched and the result is empty (the
+   * hook answers without cards). Otherwise (a course, or the course cannot be decided because a course key is
+   * unavailable) the remaining keys are gathered too and the whole data returned, as {@link #gather(HookRequest,
+   * LocalDate, PhaseClock)} would.
+   */
+  public java.util.Optional<Gathered> gatherIfCourse(HookRequest request, LocalDate today, PhaseClock clock,
+      java.util.function.Predicate<Gathered> hasCourse) {
+    Gathered course = gather(request, today, clock, templates.courseKeys(), null);
+    if (course.unavailable().isEmpty() && !clock.time("course-check", () -> hasCourse.test(course))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(gather(request, today, clock, templates.templates().keySet(), course));
+  }
+
+  /** The given keys; those an {@code earlier} gather already holds are taken from it, not read again. */
+  private Gathered gather(HookRequest request, LocalDate today, PhaseClock clock, Set<String> keys, Gathered earlier) {
     Map<String, List<Resource>> data = new LinkedHashMap<>();
     Map<String, String> missing = new LinkedHashMap<>();
     clock.time("prefetch-parse", () -> {
-      for (String key : templates.templates().keySet()) {
+      for (String key : keys) {
+        if (earlier != null && earlier.byKey().containsKey(key)) {
+          data.put(key, earlier.byKey().get(key));
+          continue;
+        }
+        var failedBefore = earlier == null ? null
+            : earlier.unavailable().stream().filter(u -> u.key().equals(key)).findFirst().orElse(null);
+        if (failedBefore != null) {
+          missing.put(key, failedBefore.reason()); // already tried (prefetch and call-back): not fetched twice
+          continue;
+        }
         JsonNode value = request.prefetch().get(key);
         var read = reader.read(value, request.prefetch().containsKey(key));
         if (read.state() == PrefetchReader.State.DATA && (!key.equals(PrefetchTemplates.PATIENT_KEY)
@@ -74,11 +107,22 @@ public final class PatientDataAssembler {
     });
 
     Map<String, FetchResult.Reason> causes = new LinkedHashMap<>();
+    if (earlier != null) {
+      earlier.causes().forEach((key, cause) -> {
+        if (keys.contains(key)) {
+          causes.put(key, cause);
+        }
+      });
+    }
     int callbacks = 0;
-    if (!missing.isEmpty() && request.fhirServer() != null) {
+    Set<String> toFetch = new LinkedHashSet<>(missing.keySet());
+    if (earlier != null) {
+      earlier.unavailable().forEach(u -> toFetch.remove(u.key()));
+    }
+    if (!toFetch.isEmpty() && request.fhirServer() != null) {
       Map<String, String> queries = new LinkedHashMap<>();
       Map<String, String> context = Map.of("patientId", request.patientId());
-      for (String key : missing.keySet()) {
+      for (String key : toFetch) {
         queries.put(key, PrefetchTemplates.resolve(templates.templates().get(key), context, today));
       }
       callbacks = queries.size();
@@ -96,22 +140,23 @@ public final class PatientDataAssembler {
           missing.put(e.getKey(), "the FHIR server returned another Patient");
         }
       }
-    } else if (!missing.isEmpty()) {
-      missing.replaceAll((k, reason) -> reason + "; no fhirServer to fetch it from");
+    } else if (!toFetch.isEmpty()) {
+      toFetch.forEach(k -> missing.put(k, missing.get(k) + "; no fhirServer to fetch it from"));
     }
 
     if (!data.containsKey(PrefetchTemplates.PATIENT_KEY)) {
       throw new DataUnavailableException("not-found",
           "the Patient could not be obtained (" + missing.get(PrefetchTemplates.PATIENT_KEY) + ")", causes);
     }
-    if (data.size() == 1 && templates.templates().size() > 1) {
+    boolean everyKey = keys.equals(templates.templates().keySet());
+    if (everyKey && data.size() == 1 && keys.size() > 1) {
       throw new DataUnavailableException("incomplete",
           "none of the patient's clinical data could be obtained ("
               + String.join("; ", new LinkedHashSet<>(missing.values())) + ")", causes);
     }
     List<Unavailable> unavailable = new ArrayList<>();
     missing.forEach((k, v) -> unavailable.add(new Unavailable(k, v)));
-    return assemble(request.patientId(), data, unavailable, callbacks);
+    return assemble(request.patientId(), data, unavailable, callbacks + (earlier == null ? 0 : earlier.callbacks()), causes);
   }
 
   /** 412: the data cannot be obtained; {@code causes} says why per key that was fetched and failed. */
@@ -128,7 +173,8 @@ public final class PatientDataAssembler {
     }
   }
 
-  private static Gathered assemble(String patientId, Map<String, List<Resource>> data, List<Unavailable> unavailable, int callbacks) {
+  private static Gathered assemble(String patientId, Map<String, List<Resource>> data, List<Unavailable> unavailable,
+      int callbacks, Map<String, FetchResult.Reason> causes) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
     Set<String> seen = new LinkedHashSet<>();
     List<DataQualityIssue> issues = new ArrayList<>();
@@ -144,7 +190,7 @@ public final class PatientDataAssembler {
         }
       }
     }
-    return new Gathered(bundle, List.copyOf(unavailable), List.copyOf(issues), callbacks);
+    return new Gathered(bundle, List.copyOf(unavailable), List.copyOf(issues), callbacks, Map.copyOf(data), Map.copyOf(causes));
   }
 
   private static void add(Bundle bundle, Set<String> seen, Resource r) {

@@ -53,7 +53,12 @@ public final class PatientViewService {
     var timed = timers.forEndpoint(ENDPOINT);
     java.util.Map<String, Long> spent = new java.util.LinkedHashMap<>();
     PatientDataAssembler.PhaseClock phases = PatientDataAssembler.PhaseClock.recording(timed, spent);
-    var gathered = assembler.gather(request, asOf.toLocalDate(), phases);
+    var ifCourse = assembler.gatherIfCourse(request, asOf.toLocalDate(), phases, course -> hasCourse(course, asOf));
+    if (ifCourse.isEmpty()) {
+      log.info("hookInstance={} cards=0 course=none phaseMicros={}", request.hookInstance(), spent);
+      return writer.withoutCourse(request.patientId(), asOf, request.hookInstance(), serviceBase);
+    }
+    var gathered = ifCourse.get();
     PatientBundle patient = PatientBundle.of(gathered.bundle());
     List<DataQualityIssue> issues = new ArrayList<>(gathered.dataQuality());
     issues.addAll(patient.dataQuality());
@@ -74,6 +79,12 @@ public final class PatientViewService {
         response.get("cards").size(), gathered.unavailable().stream().map(Unavailable::key).toList(), gathered.callbacks(),
         spent);
     return response;
+  }
+
+  /** The lean path's course check: CQL over only the data that decide it. */
+  private boolean hasCourse(PatientDataAssembler.Gathered course, OffsetDateTime asOf) {
+    PatientBundle patient = PatientBundle.of(course.bundle());
+    return evaluator.hasCourse(patient.bundle(), patient.patientId(), asOf);
   }
 
   /**

@@ -39,17 +39,70 @@ public final class PrefetchTemplates {
   private static final Pattern TODAY_MINUS = Pattern.compile("today\\(\\)\\s*-\\s*(\\d+)\\s*days?");
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
+  /**
+   * What discovery advertises: {@code FULL} every key; {@code LEAN} only the keys that decide whether the
+   * patient has a CAR-T course (the service fetches the rest itself, for the few patients with a course).
+   */
+  public enum Profile { FULL, LEAN }
+
   private final Map<String, String> templates;
   private final List<DataRequirement> requirements;
+  private final Set<String> courseKeys;
+  private final Profile profile;
 
+  /** Every key advertised; the course check gathers every key first. */
   public PrefetchTemplates(List<DataRequirement> requirements, int lookbackDays) {
-    this.requirements = List.copyOf(requirements);
-    this.templates = Collections.unmodifiableMap(derive(requirements, lookbackDays));
+    this(requirements, requirements, lookbackDays, Profile.FULL);
   }
 
-  /** key → template, in a stable order (patient first). */
+  /**
+   * @param course the retrieves that decide whether there is a course ({@link CqlEvaluator#courseDataRequirements()})
+   */
+  public PrefetchTemplates(List<DataRequirement> requirements, List<DataRequirement> course, int lookbackDays, Profile profile) {
+    this.requirements = List.copyOf(requirements);
+    this.templates = Collections.unmodifiableMap(derive(requirements, lookbackDays));
+    this.courseKeys = Collections.unmodifiableSet(courseKeys(course, templates));
+    this.profile = profile;
+  }
+
+  /** key → template, in a stable order (patient first): every key the service gathers. */
   public Map<String, String> templates() {
     return templates;
+  }
+
+  /** What discovery advertises under the configured profile. */
+  public Map<String, String> advertised() {
+    if (profile == Profile.FULL) {
+      return templates;
+    }
+    Map<String, String> lean = new LinkedHashMap<>();
+    templates.forEach((key, template) -> {
+      if (courseKeys.contains(key)) {
+        lean.put(key, template);
+      }
+    });
+    return Collections.unmodifiableMap(lean);
+  }
+
+  /** The keys whose data decide whether the patient has a CAR-T course (patient first). */
+  public Set<String> courseKeys() {
+    return courseKeys;
+  }
+
+  private static Set<String> courseKeys(List<DataRequirement> course, Map<String, String> templates) {
+    Set<String> keys = new LinkedHashSet<>();
+    keys.add(PATIENT_KEY);
+    for (var r : course) {
+      // Medication is not in the patient compartment: it comes with the MedicationAdministration key's _include
+      String key = keyOf(r.type().equals("Medication") ? "MedicationAdministration" : r.type());
+      if (!r.type().equals("Patient")) {
+        if (!templates.containsKey(key)) {
+          throw new IllegalStateException("the course check reads " + r.type() + ", which no prefetch key holds");
+        }
+        keys.add(key);
+      }
+    }
+    return keys;
   }
 
   /** The CQL data requirements the templates were derived from. */

@@ -215,15 +215,48 @@ public final class CqlEvaluator {
       var retrieves = new java.util.ArrayList<org.hl7.elm.r1.Retrieve>();
       new RetrieveCollector().visitLibrary(compiled.getLibrary(), retrieves);
       for (var retrieve : retrieves) {
-        List<DataRequirement.Code> codes = new java.util.ArrayList<>();
-        boolean resolved = retrieve.getCodes() != null && addCodes(manager, compiled, retrieve.getCodes(), codes);
-        requirements.add(new DataRequirement(
-            retrieve.getDataType().getLocalPart(),
-            resolved ? retrieve.getCodeProperty() : null,
-            resolved ? List.copyOf(codes) : List.of()));
+        requirements.add(requirement(manager, compiled, retrieve));
       }
     }
     return List.copyOf(requirements);
+  }
+
+  /**
+   * What decides whether the patient has a CAR-T course at all: the retrieves reachable from
+   * {@code CaracSummary."Infusion Date"} through every expression and function it refers to (in any library).
+   * The lean path gathers only these before {@link #hasCourse}; walked from the ELM, so it cannot drift from the CQL.
+   */
+  public List<DataRequirement> courseDataRequirements() {
+    var manager = libraries.manager();
+    var entry = manager.resolveLibrary(libraries.identifier(CqlLibraries.ENTRY));
+    var walker = new ReachableRetrieves(manager);
+    walker.visitDefinitions(entry, COURSE_EXPRESSION);
+    List<DataRequirement> requirements = new java.util.ArrayList<>();
+    walker.found.forEach((retrieve, owner) -> requirements.add(requirement(manager, owner, retrieve)));
+    return List.copyOf(requirements);
+  }
+
+  private static final String COURSE_EXPRESSION = "Infusion Date";
+
+  /**
+   * Whether the patient has a CAR-T course at the as-of instant: CaracSummary."Infusion Date" alone (day 0 of
+   * the latest course on or before the as-of date, clinical-reference.md §7.1, fhir-input-profile.md P3.1).
+   * The hooks answer a patient without one after this check (the lean path); {@code patientData} needs only
+   * what {@link #courseDataRequirements()} names.
+   */
+  public boolean hasCourse(Bundle patientData, String patientId, OffsetDateTime asOf) {
+    return run(patientData, patientId, asOf, CqlLibraries.ENTRY, List.of(COURSE_EXPRESSION), parameters(asOf))
+        .get(COURSE_EXPRESSION) != null;
+  }
+
+  private DataRequirement requirement(org.cqframework.cql.cql2elm.LibraryManager manager,
+      org.cqframework.cql.cql2elm.model.CompiledLibrary compiled, org.hl7.elm.r1.Retrieve retrieve) {
+    List<DataRequirement.Code> codes = new java.util.ArrayList<>();
+    boolean resolved = retrieve.getCodes() != null && addCodes(manager, compiled, retrieve.getCodes(), codes);
+    return new DataRequirement(
+        retrieve.getDataType().getLocalPart(),
+        resolved ? retrieve.getCodeProperty() : null,
+        resolved ? List.copyOf(codes) : List.of());
   }
 
   /** Adds the codes of a retrieve's code expression; false if they are not static (e.g. an operand). */
@@ -281,8 +314,57 @@ public final class CqlEvaluator {
     if (alias == null) {
       return from;
     }
-    String path = from.resolveIncludeRef(alias).getPath();
-    return manager.resolveLibrary(libraries.identifier(path));
+    var include = from.resolveIncludeRef(alias);
+    return manager.resolveLibrary(
+        new org.hl7.elm.r1.VersionedIdentifier().withId(include.getPath()).withVersion(include.getVersion()));
+  }
+
+  /**
+   * Collects the Retrieve nodes reachable from named definitions, following expression and function
+   * references into the libraries they name (each definition once).
+   */
+  private final class ReachableRetrieves
+      extends org.cqframework.cql.elm.visiting.BaseElmLibraryVisitor<Void, org.cqframework.cql.cql2elm.model.CompiledLibrary> {
+    private final org.cqframework.cql.cql2elm.LibraryManager manager;
+    private final Map<org.hl7.elm.r1.Retrieve, org.cqframework.cql.cql2elm.model.CompiledLibrary> found =
+        new java.util.IdentityHashMap<>();
+    private final java.util.Set<org.hl7.elm.r1.ExpressionDef> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    ReachableRetrieves(org.cqframework.cql.cql2elm.LibraryManager manager) {
+      this.manager = manager;
+    }
+
+    void visitDefinitions(org.cqframework.cql.cql2elm.model.CompiledLibrary library, String name) {
+      for (var def : library.getLibrary().getStatements().getDef()) {
+        if (name.equals(def.getName()) && seen.add(def) && def.getExpression() != null) {
+          visitExpression(def.getExpression(), library);
+        }
+      }
+    }
+
+    @Override
+    public Void visitRetrieve(org.hl7.elm.r1.Retrieve retrieve, org.cqframework.cql.cql2elm.model.CompiledLibrary library) {
+      found.put(retrieve, library);
+      return super.visitRetrieve(retrieve, library);
+    }
+
+    @Override
+    public Void visitExpressionRef(org.hl7.elm.r1.ExpressionRef ref, org.cqframework.cql.cql2elm.model.CompiledLibrary library) {
+      visitDefinitions(owner(manager, library, ref.getLibraryName()), ref.getName());
+      return super.visitExpressionRef(ref, library);
+    }
+
+    @Override
+    public Void visitFunctionRef(org.hl7.elm.r1.FunctionRef ref, org.cqframework.cql.cql2elm.model.CompiledLibrary library) {
+      visitDefinitions(owner(manager, library, ref.getLibraryName()), ref.getName());
+      return super.visitFunctionRef(ref, library);
+    }
+
+    @Override
+    public Void defaultResult(org.hl7.elm.r1.Element element, org.cqframework.cql.cql2elm.model.CompiledLibrary library) {
+      return null;
+    }
   }
 
   /** Collects every Retrieve node of a library's ELM. */

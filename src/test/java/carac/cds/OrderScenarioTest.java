@@ -97,7 +97,7 @@ class OrderScenarioTest {
       assertThat(c.summary()).as("zh summary").doesNotContain("{").hasSizeLessThan(140);
       assertThat(c.detail()).as("zh detail").doesNotContain("{0}").contains("MedicationRequest/");
     }
-    ObjectNode body = new CardWriter(new CdsProperties(null, null, null, null, null, null, null, null, null, null, null, null)).write(
+    ObjectNode body = new CardWriter(new CdsProperties(null, null, null, null, null, null, null, null, null, null, null, null, null)).write(
         new CardWriter.Subject(evaluation.patient(), evaluation.asOf(), evaluation.asOfDay()), cards, List.of(),
         "00000000-0000-0000-0000-000000000000", "http://localhost:8080");
     assertThat(new CdsResponseValidator().violations(body)).as("CDS Hooks 2.0").isEmpty();

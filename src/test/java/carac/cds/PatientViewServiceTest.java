@@ -54,7 +54,7 @@ class PatientViewServiceTest {
     templates = new PrefetchTemplates(evaluator.dataRequirements(), 0);
     fetcher = new PatientDataFetcher(new FhirFetchSettings(Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofSeconds(1), 5, 4, 0));
     feedback = new FeedbackStore("jdbc:h2:file:" + dir.resolve("feedback") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
-    CdsProperties properties = new CdsProperties(null, null, "Asia/Shanghai", null, 0, null, null, null, null, null, null, null);
+    CdsProperties properties = new CdsProperties(null, null, "Asia/Shanghai", null, 0, null, null, null, null, null, null, null, null);
     var asOf = OffsetDateTime.parse(StoryAsOf.of(STORY));
     Clock clock = Clock.fixed(asOf.toInstant(), ZoneId.of("Asia/Shanghai"));
     service = new PatientViewService(
@@ -142,6 +142,64 @@ class PatientViewServiceTest {
         .forEach(k -> prefetch.put(k, StoryPrefetch.operationOutcome()));
     assertThatThrownBy(() -> call(prefetch, downServer)).isInstanceOfSatisfying(CdsException.class,
         e -> assertThat(e.status().value()).isEqualTo(412));
+  }
+
+  // ---- the lean path (issue 15): the course check first, over the keys that decide it ----------------------
+
+  private static PatientViewService leanService(PrefetchTemplates lean) throws Exception {
+    var asOf = OffsetDateTime.parse(StoryAsOf.of(STORY));
+    return new PatientViewService(new PatientDataAssembler(lean, new PrefetchReader(StoryPrefetch.FHIR), fetcher), evaluator,
+        new CdsProperties(null, null, "Asia/Shanghai", null, 0, null, null, null, null, null, null, null, PrefetchTemplates.Profile.LEAN),
+        new PhaseTimers(new SimpleMeterRegistry()), feedback, Clock.fixed(asOf.toInstant(), ZoneId.of("Asia/Shanghai")));
+  }
+
+  private static PrefetchTemplates leanTemplates() {
+    return new PrefetchTemplates(evaluator.dataRequirements(), evaluator.courseDataRequirements(), 0, PrefetchTemplates.Profile.LEAN);
+  }
+
+  private static Map<String, JsonNode> advertisedOnly(Bundle bundle, PrefetchTemplates lean) throws Exception {
+    var prefetch = new HashMap<>(StoryPrefetch.prefetch(bundle, lean));
+    prefetch.keySet().retainAll(lean.advertised().keySet());
+    return prefetch;
+  }
+
+  @Test
+  void theLeanProfileAdvertisesOnlyTheCourseKeys() {
+    assertThat(leanTemplates().advertised().keySet()).containsExactly("patient", "medication-administrations", "procedures");
+    assertThat(templates.advertised()).isEqualTo(templates.templates());
+  }
+
+  @Test
+  void aPatientWithoutACourseIsAnsweredFromTheCourseKeysAloneWithoutACallBack() throws Exception {
+    var lean = leanTemplates();
+    Bundle noCourse = StoryPrefetch.bundle("tc-15b-no-car-t");
+    ObjectNode response = leanService(lean).call(new HookRequest("patient-view", HOOK, StoryPrefetch.patientId(noCourse),
+        "Practitioner/1", null, downServer, null, advertisedOnly(noCourse, lean)), "https://cds.example.org");
+    // the down server was never asked for the other keys: no data-unavailable card
+    assertThat(response.get("cards")).isEmpty();
+    assertThat(new CdsResponseValidator().violations(response)).isEmpty();
+  }
+
+  @Test
+  void aPatientWithACourseUnderTheLeanProfileHasTheRestFetched() throws Exception {
+    var lean = leanTemplates();
+    ObjectNode response = leanService(lean).call(new HookRequest("patient-view", HOOK, patientId, "Practitioner/1", null,
+        downServer, null, advertisedOnly(story, lean)), "https://cds.example.org");
+    assertThat(rules(response).get(0)).isEqualTo(CardWriter.UNAVAILABLE_RULE);
+    String detail = response.get("cards").get(0).get("detail").asText();
+    assertThat(detail).contains("observations").contains("conditions").doesNotContain("procedures");
+  }
+
+  @Test
+  void anUnavailableCourseKeyIsNeverTakenForNoCourse() throws Exception {
+    var lean = leanTemplates();
+    Bundle noCourse = StoryPrefetch.bundle("tc-15b-no-car-t");
+    var prefetch = new HashMap<>(StoryPrefetch.prefetch(noCourse, lean));
+    prefetch.put("medication-administrations", StoryPrefetch.operationOutcome());
+    ObjectNode response = leanService(lean).call(new HookRequest("patient-view", HOOK, StoryPrefetch.patientId(noCourse),
+        "Practitioner/1", null, downServer, null, prefetch), "https://cds.example.org");
+    assertThat(rules(response)).containsExactly(CardWriter.UNAVAILABLE_RULE);
+    assertThat(response.get("cards").get(0).get("detail").asText()).contains("medication-administrations");
   }
 
   @Test

@@ -66,6 +66,30 @@ class ScenarioCqlTest {
     assertThat(mismatches).as("mismatches in " + dir.getFileName() + " at " + asOf).isEmpty();
   }
 
+  /**
+   * The hooks' lean path (issue 15): the course check over only the course data (what
+   * {@link CqlEvaluator#courseDataRequirements()} names) agrees with the whole evaluation at every as-of.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("evaluations")
+  void courseCheckOnTheCourseDataAloneAgreesWithTheWholeEvaluation(Path dir, JsonNode expected) throws IOException {
+    var patient = PatientBundle.parse(FhirContext.forR4Cached(), Files.readString(dir.resolve("bundle.json")));
+    var asOf = OffsetDateTime.parse(expected.path("asOf").asText());
+    var types = new HashSet<>(List.of("Patient"));
+    evaluator.courseDataRequirements().forEach(r -> types.add(r.type()));
+    var courseData = new org.hl7.fhir.r4.model.Bundle();
+    patient.bundle().getEntry().stream().filter(e -> types.contains(e.getResource().fhirType()))
+        .forEach(e -> courseData.addEntry().setResource(e.getResource()));
+    String infusion = evaluator.evaluate(patient.bundle(), patient.patientId(), asOf, List.of()).infusionDate();
+    assertThat(evaluator.hasCourse(courseData, patient.patientId(), asOf)).as("course check").isEqualTo(infusion != null);
+  }
+
+  @org.junit.jupiter.api.Test
+  void theCourseCheckReadsOnlyCarTRecords() {
+    assertThat(evaluator.courseDataRequirements()).extracting(CqlEvaluator.DataRequirement::type)
+        .containsOnly("MedicationAdministration", "Medication", "Procedure");
+  }
+
   private static void compareTop(JsonNode expected, JsonNode actual, List<String> out) {
     for (String key : List.of("infusionDate", "asOfDay")) {
       if (expected.has(key)) {

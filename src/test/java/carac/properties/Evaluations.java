@@ -43,7 +43,26 @@ final class Evaluations {
   /** Evaluates a one-patient bundle the way {@code evaluate} does (other patients' records are dropped). */
   static JsonNode evaluate(Bundle bundle, OffsetDateTime asOf) {
     var patient = PatientBundle.of(bundle.copy());
-    return json(evaluator().evaluate(patient.bundle(), patient.patientId(), asOf, patient.dataQuality()));
+    CaracEvaluation evaluation = evaluator().evaluate(patient.bundle(), patient.patientId(), asOf, patient.dataQuality());
+    checkCourseCheck(patient, asOf, evaluation);
+    return json(evaluation);
+  }
+
+  /**
+   * The hooks' lean path answers from the course check over the course data alone (issue 15): on every generated
+   * course it must agree with the whole evaluation, or a patient with a course could go without cards.
+   */
+  private static void checkCourseCheck(PatientBundle patient, OffsetDateTime asOf, CaracEvaluation evaluation) {
+    java.util.Set<String> types = new java.util.HashSet<>(List.of("Patient"));
+    evaluator().courseDataRequirements().forEach(r -> types.add(r.type()));
+    Bundle courseData = new Bundle().setType(Bundle.BundleType.COLLECTION);
+    patient.bundle().getEntry().stream().filter(e -> types.contains(e.getResource().fhirType()))
+        .forEach(e -> courseData.addEntry().setResource(e.getResource()));
+    boolean hasCourse = evaluator().hasCourse(courseData, patient.patientId(), asOf);
+    if (hasCourse != (evaluation.infusionDate() != null)) {
+      throw new AssertionError("course check on " + types + " says " + hasCourse + ", the whole evaluation says infusion "
+          + evaluation.infusionDate() + " (as of " + asOf + ")");
+    }
   }
 
   /** Evaluates one patient of a bundle straight through the engine, without PatientBundle's filter. */
