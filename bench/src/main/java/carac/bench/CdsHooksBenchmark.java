@@ -58,8 +58,8 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>Options (system properties): {@code bench.jar} (target/carac-watch.jar), {@code bench.calls} (300 per
  * mode), {@code bench.warmup} (60), {@code bench.threads} (2), {@code bench.throughputSeconds} (20),
  * {@code bench.profiles} (full,lean), {@code bench.extras} (true: order-sign, throughput without prefetch and
- * the direct FHIR searches too), {@code bench.maxSeconds} (600, hard stop for all starts together; a mode the
- * limit cut off is reported as "notMeasured"), {@code bench.heap} (1g), {@code bench.out}.
+ * the direct FHIR searches too), {@code bench.maxSeconds} (600, hard stop of each start, from its launch; a mode
+ * the limit cut off is reported as "notMeasured", a start that failed as "error" and the next start still runs), {@code bench.heap} (1g), {@code bench.out}.
  */
 public final class CdsHooksBenchmark {
 
@@ -85,7 +85,7 @@ public final class CdsHooksBenchmark {
     boolean extras = Boolean.parseBoolean(System.getProperty("bench.extras", "true"));
     List<String> profiles = Arrays.stream(System.getProperty("bench.profiles", "full,lean").split(","))
         .map(String::strip).filter(p -> !p.isEmpty()).toList();
-    long deadline = System.nanoTime() + Long.getLong("bench.maxSeconds", 600) * 1_000_000_000L;
+    long maxNanos = Long.getLong("bench.maxSeconds", 600) * 1_000_000_000L;
     Path out = Path.of(System.getProperty("bench.out", basedir.resolve("target/bench/cds-hooks-results.json").toString()));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " not found: run ./mvnw -B -q package -DskipTests first");
@@ -113,6 +113,7 @@ public final class CdsHooksBenchmark {
     result.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     result.put("calls", calls);
     result.put("warmupCalls", warmup);
+    int failedStarts = 0;
     for (String profile : profiles) {
       // "full": the application's defaults (the top level of the results); any other profile is a second
       // start with --carac.cds.prefetch-profile=<profile>, its results under its name
@@ -124,6 +125,7 @@ public final class CdsHooksBenchmark {
       }
       r.put("applicationArgs", appArgs);
       Path log = work.resolve("app-" + profile + ".log");
+      long deadline = System.nanoTime() + maxNanos;
       App app = startApplication(jar, work, profile, appArgs, course, jwks, log);
       try {
         var bench = new CdsHooksBenchmark(key, "http://127.0.0.1:" + app.port);
@@ -159,13 +161,31 @@ public final class CdsHooksBenchmark {
           r.put("noCourseWithPrefetch", bench.measure(noCourseWithCallbacks, warmup, calls, deadline));
           r.put("withPrefetch", bench.measure(courseWithCallbacks, warmup, calls, deadline));
         }
+      } catch (Exception e) {
+        r.put("error", e.toString());
+        failedStarts++;
+        System.err.println("profile " + profile + ": " + e);
       } finally {
         app.stop();
       }
     }
     Files.createDirectories(out.getParent());
     Files.writeString(out, JSON.writeValueAsString(result));
+    // the applications' logs next to the results; the stories, keys and databases go
+    Path logs = Files.createDirectories(out.getParent().resolve("logs"));
+    for (String profile : profiles) {
+      Path log = work.resolve("app-" + profile + ".log");
+      if (Files.isRegularFile(log)) {
+        Files.copy(log, logs.resolve("cds-hooks-app-" + profile + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    try (var paths = Files.walk(work)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
     System.out.println(JSON.writeValueAsString(result));
+    if (failedStarts > 0) {
+      System.exit(1);
+    }
   }
 
   private static void writeStory(Path story, CohortBenchmark.Case c, String title, String description) throws IOException {
