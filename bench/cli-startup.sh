@@ -3,6 +3,7 @@
 # (e.g. a build of main and of a branch) to compare them; runs alternate so each sees the same machine load.
 # Usage: bench/cli-startup.sh [runs=5] [jar...]   (default jar: target/carac-watch.jar)
 #        BUNDLE=path/to/bundle.json bench/cli-startup.sh
+# Writes target/bench/cli-startup.tsv (every run) and target/bench/cli-startup.json (the medians per jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"; shift || true
@@ -18,9 +19,14 @@ for i in $(seq "$runs"); do
 done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "evaluate one bundle ($bundle), $runs runs each; commit $(git rev-parse --short HEAD); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+json=""
 for jar in "${jars[@]}"; do
   w=$(awk -v j="$jar" '$1==j {print $2}' "$tsv" | median)
   c=$(awk -v j="$jar" '$1==j {print $4}' "$tsv" | median)
   r=$(awk -v j="$jar" '$1==j {print $3}' "$tsv" | median)
-  printf '%s: wall median %.2f s, CPU median %.2f s, peak RSS median %.0f MB\n' "$jar" "$w" "$c" "$(echo "$r/1024" | bc -l)"
+  mb="$(printf '%.0f' "$(echo "$r/1024" | bc -l)")"
+  printf '%s: wall median %.2f s, CPU median %.2f s, peak RSS median %s MB\n' "$jar" "$w" "$c" "$mb"
+  json+="${json:+,}$(printf '{"jar":"%s","bundle":"%s","runs":%d,"wallMedianS":%.2f,"cpuMedianS":%.2f,"peakRssMedianMB":%s}' \
+    "$jar" "$bundle" "$runs" "$w" "$c" "$mb")"
 done
+echo "[$json]" > "$out/cli-startup.json"

@@ -45,15 +45,21 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Load benchmark of the CDS Hooks service, run as a client process on loopback against the real
- * application started as a child process (bounded in time, killed at the end): one 35-day course from the
- * cohort generator (day -7 ... 28, as of day 28 = the pinned "today") loaded as the only sandbox story;
- * latency of patient-view with the full prefetch and without any (the service fetches everything from
- * the sandbox FHIR server), throughput with {@code bench.threads} concurrent callers, and the service's own
- * per-phase timers scraped from its Prometheus endpoint.
+ * application started as a child process (bounded in time, killed at the end). Two sandbox stories from the
+ * cohort generator: one 35-day course (day -7 ... 27, as of day 27 = the pinned "today") and the same labs
+ * without the CAR-T infusion (a patient without any course). Measured: latency of patient-view with the full
+ * prefetch and without any (the service fetches everything from the sandbox FHIR server), throughput with
+ * {@code bench.threads} concurrent callers, the service's own per-phase timers scraped from its Prometheus
+ * endpoint, and the patient without a course with the advertised prefetch. Then, per further profile in
+ * {@code bench.profiles}, a second start with {@code --carac.cds.prefetch-profile=<profile>}: both patients with
+ * the prefetch built from what that start's discovery advertises, plus {@code fhirServer} and a token for the
+ * call-backs (an application that ignores the property just advertises the full prefetch).
  *
  * <p>Options (system properties): {@code bench.jar} (target/carac-watch.jar), {@code bench.calls} (300 per
  * mode), {@code bench.warmup} (60), {@code bench.threads} (2), {@code bench.throughputSeconds} (20),
- * {@code bench.maxSeconds} (600, hard stop), {@code bench.heap} (1g), {@code bench.out}.
+ * {@code bench.profiles} (full,lean), {@code bench.extras} (true: order-sign, throughput without prefetch and
+ * the direct FHIR searches too), {@code bench.maxSeconds} (600, hard stop of each start, from its launch; a mode
+ * the limit cut off is reported as "notMeasured", a start that failed as "error" and the next start still runs), {@code bench.heap} (1g), {@code bench.out}.
  */
 public final class CdsHooksBenchmark {
 
@@ -76,7 +82,10 @@ public final class CdsHooksBenchmark {
     int warmup = Integer.getInteger("bench.warmup", 60);
     int threads = Integer.getInteger("bench.threads", 2);
     int throughputSeconds = Integer.getInteger("bench.throughputSeconds", 20);
-    long deadline = System.nanoTime() + Long.getLong("bench.maxSeconds", 600) * 1_000_000_000L;
+    boolean extras = Boolean.parseBoolean(System.getProperty("bench.extras", "true"));
+    List<String> profiles = Arrays.stream(System.getProperty("bench.profiles", "full,lean").split(","))
+        .map(String::strip).filter(p -> !p.isEmpty()).toList();
+    long maxNanos = Long.getLong("bench.maxSeconds", 600) * 1_000_000_000L;
     Path out = Path.of(System.getProperty("bench.out", basedir.resolve("target/bench/cds-hooks-results.json").toString()));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " not found: run ./mvnw -B -q package -DskipTests first");
@@ -86,17 +95,121 @@ public final class CdsHooksBenchmark {
     var generator = new CohortBenchmark.CohortGenerator(
         JSON.readTree(basedir.resolve("bench/cohort-template.json").toFile()), 20240108L);
     var course = generator.patient(0);
+    var noCourse = generator.patientWithoutCarT(0);
     String patientId = course.patient().patientId();
-    Path story = Files.createDirectories(work.resolve("stories/bench-35-day-course"));
-    FhirContext fhir = FhirContext.forR4Cached();
-    Files.writeString(story.resolve("bundle.json"), fhir.newJsonParser().encodeResourceToString(course.patient().bundle()));
-    ObjectNode scenario = JSON.createObjectNode().put("title", "Benchmark 35-day course").put("asOf", course.asOf().toString())
-        .put("patient", "Patient/" + patientId).put("description", course.observations() + " observations, day -7 to 28");
-    Files.writeString(story.resolve("scenario.json"), scenario.toString());
+    String noCourseId = noCourse.patient().patientId();
+    writeStory(work.resolve("stories/bench-35-day-course"), course, "Benchmark 35-day course",
+        course.observations() + " observations, day -7 to 27");
+    writeStory(work.resolve("stories/bench-no-car-t-course"), noCourse, "Benchmark: the same labs without a CAR-T course",
+        noCourse.observations() + " observations, no CAR-T MedicationAdministration or Procedure");
 
     ECKey key = new ECKeyGenerator(Curve.P_384).keyID("bench-1").generate();
     Path jwks = work.resolve("bench-ehr-jwks.json");
     Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("patient", Map.of("days", 35, "observations", course.observations(), "asOf", course.asOf().toString()));
+    result.put("patientWithoutCourse", Map.of("observations", noCourse.observations(), "asOf", noCourse.asOf().toString()));
+    result.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+    result.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    result.put("calls", calls);
+    result.put("warmupCalls", warmup);
+    int failedStarts = 0;
+    for (String profile : profiles) {
+      // "full": the application's defaults (the top level of the results); any other profile is a second
+      // start with --carac.cds.prefetch-profile=<profile>, its results under its name
+      boolean full = profile.equals("full");
+      List<String> appArgs = full ? List.of() : List.of("--carac.cds.prefetch-profile=" + profile);
+      Map<String, Object> r = full ? result : new LinkedHashMap<>();
+      if (!full) {
+        result.put(profile, r);
+      }
+      r.put("applicationArgs", appArgs);
+      Path log = work.resolve("app-" + profile + ".log");
+      long deadline = System.nanoTime() + maxNanos;
+      App app = startApplication(jar, work, profile, appArgs, course, jwks, log);
+      try {
+        var bench = new CdsHooksBenchmark(key, "http://127.0.0.1:" + app.port);
+        r.put("applicationReadyMs", bench.waitUntilReady(patientId, deadline, app.process));
+        Map<String, String> templates = bench.discovery();
+        r.put("prefetchKeys", new ArrayList<>(templates.keySet()));
+        String fhirToken = bench.fhirToken();
+        // what an EHR sends for the advertised templates, with fhirServer and a token for what is not there
+        ObjectNode courseWithCallbacks = bench.body(patientId, bench.prefetch(course.patient().bundle(), templates), fhirToken);
+        ObjectNode noCourseWithCallbacks =
+            bench.body(noCourseId, bench.prefetch(noCourse.patient().bundle(), templates), fhirToken);
+        if (full) {
+          ObjectNode withPrefetch = bench.body(patientId, bench.prefetch(course.patient().bundle(), templates), null);
+          ObjectNode withoutPrefetch = bench.body(patientId, null, fhirToken);
+          ObjectNode orderSign = orderSign(withPrefetch, patientId);
+          r.put("withPrefetch", bench.measure(withPrefetch, warmup, calls, deadline));
+          r.put("withoutPrefetch", bench.measure(withoutPrefetch, warmup, calls, deadline));
+          if (extras) {
+            r.put("orderSignWithPrefetch", bench.measure(orderSign, warmup, calls, deadline));
+          }
+          r.put("throughputWithPrefetch", bench.throughput(withPrefetch, threads, throughputSeconds, deadline));
+          if (extras) {
+            r.put("throughputWithoutPrefetch", bench.throughput(withoutPrefetch, threads, throughputSeconds, deadline));
+          }
+          // before the patient without a course, so that they count only the calls above
+          r.put("serverPhases", phases("http://127.0.0.1:" + app.managementPort + "/actuator/prometheus"));
+          r.put("serverPhasesFromLog", logPhases(log, warmup + 1));
+          if (extras) {
+            r.put("fhirSearchDirect", bench.directSearches(fhirToken, patientId, deadline));
+          }
+          r.put("noCourseWithPrefetch", bench.measure(noCourseWithCallbacks, warmup, calls, deadline));
+        } else {
+          r.put("noCourseWithPrefetch", bench.measure(noCourseWithCallbacks, warmup, calls, deadline));
+          r.put("withPrefetch", bench.measure(courseWithCallbacks, warmup, calls, deadline));
+        }
+      } catch (Exception e) {
+        r.put("error", e.toString());
+        failedStarts++;
+        System.err.println("profile " + profile + ": " + e);
+      } finally {
+        app.stop();
+      }
+    }
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, JSON.writeValueAsString(result));
+    // the applications' logs next to the results; the stories, keys and databases go
+    Path logs = Files.createDirectories(out.getParent().resolve("logs"));
+    for (String profile : profiles) {
+      Path log = work.resolve("app-" + profile + ".log");
+      if (Files.isRegularFile(log)) {
+        Files.copy(log, logs.resolve("cds-hooks-app-" + profile + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    try (var paths = Files.walk(work)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    System.out.println(JSON.writeValueAsString(result));
+    if (failedStarts > 0) {
+      System.exit(1);
+    }
+  }
+
+  private static void writeStory(Path story, CohortBenchmark.Case c, String title, String description) throws IOException {
+    Files.createDirectories(story);
+    String patientId = c.patient().patientId();
+    Files.writeString(story.resolve("bundle.json"),
+        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(c.patient().bundle()));
+    ObjectNode scenario = JSON.createObjectNode().put("title", title).put("asOf", c.asOf().toString())
+        .put("patient", "Patient/" + patientId).put("description", description);
+    Files.writeString(story.resolve("scenario.json"), scenario.toString());
+  }
+
+  /** The packaged application as a child process on loopback, the bench's stories as its only stories. */
+  private record App(Process process, int port, int managementPort) {
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private static App startApplication(Path jar, Path work, String profile, List<String> appArgs, CohortBenchmark.Case course,
+      Path jwks, Path log) throws IOException {
     int port = freePort();
     int managementPort = freePort();
     List<String> command = new ArrayList<>(List.of(
@@ -105,7 +218,7 @@ public final class CdsHooksBenchmark {
         "--server.port=" + port, "--server.address=127.0.0.1",
         // the sandbox's base (JWT aud, FHIR-server allow-list) is configuration, never the request's Host
         "--carac.sandbox.public-base-url=http://127.0.0.1:" + port,
-        "--carac.data-dir=" + work.resolve("data"),
+        "--carac.data-dir=" + work.resolve("data-" + profile),
         "--carac.sandbox.scenarios=" + work.resolve("stories"),
         "--carac.sandbox.fixed-instant=" + course.asOf().toInstant(),
         "--carac.cds.time-zone=" + course.asOf().getOffset().getId(),
@@ -114,42 +227,16 @@ public final class CdsHooksBenchmark {
         "--management.server.port=" + managementPort, "--management.server.address=127.0.0.1",
         "--management.endpoints.web.exposure.include=health,prometheus",
         "--logging.level.root=WARN"));
-    Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
-    System.err.println("started the application (pid " + app.pid() + ") on port " + port + "; log " + work.resolve("app.log"));
-    Map<String, Object> result = new LinkedHashMap<>();
-    try {
-      var bench = new CdsHooksBenchmark(key, "http://127.0.0.1:" + port);
-      long startMs = bench.waitUntilReady(patientId, deadline, app);
-      result.put("applicationReadyMs", startMs);
-      result.put("patient", Map.of("days", 35, "observations", course.observations(), "asOf", course.asOf().toString()));
-      result.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-      result.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-      String fhirToken = bench.fhirToken();
-      ObjectNode withPrefetch = bench.body(patientId, bench.prefetch(course.patient().bundle(), bench.discovery()), null);
-      ObjectNode withoutPrefetch = bench.body(patientId, null, fhirToken);
+    command.addAll(appArgs);
+    Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    System.err.println("started the application, profile " + profile + " (pid " + app.pid() + ") on port " + port + "; log " + log);
+    return new App(app, port, managementPort);
+  }
 
-      ObjectNode orderSign = orderSign(withPrefetch, patientId);
-
-      bench.latencies(withPrefetch, warmup, deadline);
-      bench.latencies(withoutPrefetch, warmup, deadline);
-      bench.latencies(orderSign, warmup, deadline);
-      result.put("withPrefetch", stats(bench.latencies(withPrefetch, calls, deadline)));
-      result.put("withoutPrefetch", stats(bench.latencies(withoutPrefetch, calls, deadline)));
-      result.put("orderSignWithPrefetch", stats(bench.latencies(orderSign, calls, deadline)));
-      result.put("throughputWithPrefetch", bench.throughput(withPrefetch, threads, throughputSeconds, deadline));
-      result.put("throughputWithoutPrefetch", bench.throughput(withoutPrefetch, threads, throughputSeconds, deadline));
-      result.put("serverPhases", phases("http://127.0.0.1:" + managementPort + "/actuator/prometheus"));
-      result.put("serverPhasesFromLog", logPhases(work.resolve("app.log"), warmup + 1));
-      result.put("fhirSearchDirect", bench.directSearches(fhirToken, patientId, deadline));
-    } finally {
-      app.destroy();
-      if (!app.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        app.destroyForcibly();
-      }
-    }
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, JSON.writeValueAsString(result));
-    System.out.println(JSON.writeValueAsString(result));
+  /** {@code warmup} discarded calls, then the latencies of {@code calls} calls (fewer if the time limit ends). */
+  private Map<String, Object> measure(ObjectNode body, int warmup, int calls, long deadline) throws Exception {
+    latencies(body, warmup, deadline);
+    return stats(latencies(body, calls, deadline));
   }
 
   private long waitUntilReady(String patientId, long deadline, Process app) throws Exception {
@@ -210,10 +297,11 @@ public final class CdsHooksBenchmark {
     FhirContext fhir = FhirContext.forR4Cached();
     Map<String, Bundle> byType = new TreeMap<>();
     Map<String, JsonNode> prefetch = new LinkedHashMap<>();
+    JsonNode patient = null;
     for (var e : bundle.getEntry()) {
       Resource r = e.getResource();
       if (r.fhirType().equals("Patient")) {
-        prefetch.put("patient", JSON.readTree(fhir.newJsonParser().encodeResourceToString(r)));
+        patient = JSON.readTree(fhir.newJsonParser().encodeResourceToString(r));
       } else {
         byType.computeIfAbsent(r.fhirType(), t -> new Bundle().setType(Bundle.BundleType.SEARCHSET)).addEntry().setResource(r);
       }
@@ -222,6 +310,7 @@ public final class CdsHooksBenchmark {
       String key = template.getKey();
       String type = template.getValue().split("[/?]")[0];
       if (type.equals("Patient")) {
+        prefetch.put(key, patient);
         continue;
       }
       Bundle set = byType.getOrDefault(type, new Bundle().setType(Bundle.BundleType.SEARCHSET));
@@ -315,11 +404,17 @@ public final class CdsHooksBenchmark {
     }
     pool.shutdown();
     double wall = (System.nanoTime() - start) / 1e9;
+    if (ok.get() == 0 && failed.get() == 0) {
+      return Map.of("threads", threads, "hooks", 0, "notMeasured", "time limit");
+    }
     return Map.of("threads", threads, "seconds", round(wall), "hooks", ok.get(), "failed", failed.get(),
         "hooksPerSecond", round(ok.get() / wall));
   }
 
   private static Map<String, Object> stats(long[] nanos) {
+    if (nanos.length == 0) {
+      return Map.of("calls", 0, "notMeasured", "time limit");
+    }
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     return Map.of("calls", sorted.length, "p50Ms", ms(quantile(sorted, 0.5)), "p90Ms", ms(quantile(sorted, 0.9)),
@@ -420,7 +515,7 @@ public final class CdsHooksBenchmark {
       }
       long[] sorted = Arrays.copyOf(nanos, n);
       Arrays.sort(sorted);
-      out.put(e.getKey(), Map.of("pages", pages, "p50Ms", ms(quantile(sorted, 0.5))));
+      out.put(e.getKey(), n == 0 ? Map.of("notMeasured", "time limit") : Map.of("pages", pages, "p50Ms", ms(quantile(sorted, 0.5))));
     }
     return out;
   }

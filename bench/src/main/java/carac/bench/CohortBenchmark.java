@@ -303,9 +303,22 @@ public final class CohortBenchmark {
 
     /** Patient number {@code index} (0-based) of the cohort. */
     public Case patient(int index) {
+      return generate(index, true);
+    }
+
+    /**
+     * Patient number {@code index} with the same labs, dates and demographics but without the CAR-T
+     * infusion (the template's {@code carT} MedicationAdministration) and with other ids
+     * ({@code bench-nocart-...}), so both can live on one FHIR server: a patient without any CAR-T course.
+     */
+    public Case patientWithoutCarT(int index) {
+      return generate(index, false);
+    }
+
+    private Case generate(int index, boolean withCarT) {
       var rnd = new SplittableRandom(seed * 1_000_003L + index);
       JsonNode course = t.path("course");
-      String id = String.format(Locale.ROOT, "bench-%06d", index);
+      String id = String.format(Locale.ROOT, withCarT ? "bench-%06d" : "bench-nocart-%06d", index);
       String ref = "Patient/" + id;
       LocalDate day0 = firstDayZero.plusDays(rnd.nextInt(Math.max(1, course.path("dayZeroSpreadDays").asInt())));
       int firstDay = course.path("firstDay").asInt();
@@ -322,16 +335,18 @@ public final class CohortBenchmark {
       bundle.addEntry().setResource(patient);
 
       JsonNode carT = t.path("carT");
-      var admin = new MedicationAdministration();
-      admin.setId(id + "-cart-1");
-      admin.setStatus(MedicationAdministration.MedicationAdministrationStatus.fromCode(carT.path("status").asText()));
-      admin.setMedication(
-          new CodeableConcept()
-              .addCoding(new Coding(carT.path("system").asText(), carT.path("code").asText(), carT.path("display").asText()))
-              .setText(carT.path("display").asText()));
-      admin.setSubject(new Reference(ref));
-      admin.setEffective(dateTime(day0, carT.path("day").asInt(), LocalTime.parse(carT.path("time").asText()), 0));
-      bundle.addEntry().setResource(admin);
+      if (withCarT) { // draws no random number: the labs below are the same either way
+        var admin = new MedicationAdministration();
+        admin.setId(id + "-cart-1");
+        admin.setStatus(MedicationAdministration.MedicationAdministrationStatus.fromCode(carT.path("status").asText()));
+        admin.setMedication(
+            new CodeableConcept()
+                .addCoding(new Coding(carT.path("system").asText(), carT.path("code").asText(), carT.path("display").asText()))
+                .setText(carT.path("display").asText()));
+        admin.setSubject(new Reference(ref));
+        admin.setEffective(dateTime(day0, carT.path("day").asInt(), LocalTime.parse(carT.path("time").asText()), 0));
+        bundle.addEntry().setResource(admin);
+      }
 
       // per patient: which LOINC variant and unit the "home" lab uses for each analyte
       List<JsonNode> analytes = new ArrayList<>();
