@@ -124,7 +124,7 @@ jq -r '
     end;
   def kind($k): (.startup // []) | map(select(.kind == $k)) | first;
   def start($k): if kind($k) == null then nm else "\(kind($k).readySecondsMedian) s to readiness, RSS \(kind($k).rssMBMedian) MB" end;
-  def cli($f; $unit): if .cli == null then nm else "\(.cli[0][$f]) \($unit)" end;
+  def cli($f; $unit): if .cli == null then nm else (.cli | map("\(.[$f]) \($unit) (\(.launcher))") | join(", ")) end;
   def tp: .cdsHooks.throughputWithPrefetch;
   "# CARAC Watch benchmark (\(.variant))",
   "",
