@@ -208,17 +208,28 @@ public final class CqlEvaluator {
    * included libraries empty, so the ELM is walked here.)
    */
   public List<DataRequirement> dataRequirements() {
-    var manager = libraries.manager();
     List<DataRequirement> requirements = new java.util.ArrayList<>();
     for (String name : CqlLibraries.ALL) {
-      var compiled = manager.resolveLibrary(libraries.identifier(name));
-      var retrieves = new java.util.ArrayList<org.hl7.elm.r1.Retrieve>();
-      new RetrieveCollector().visitLibrary(compiled.getLibrary(), retrieves);
-      for (var retrieve : retrieves) {
-        requirements.add(requirement(manager, compiled, retrieve));
-      }
+      requirements.addAll(dataRequirements(name));
     }
     return List.copyOf(requirements);
+  }
+
+  /** The retrieves of one CARAC library. */
+  List<DataRequirement> dataRequirements(String library) {
+    var manager = libraries.manager();
+    var compiled = manager.resolveLibrary(libraries.identifier(library));
+    var retrieves = new java.util.ArrayList<org.hl7.elm.r1.Retrieve>();
+    new RetrieveCollector().visitLibrary(compiled.getLibrary(), retrieves);
+    List<DataRequirement> requirements = new java.util.ArrayList<>();
+    for (var retrieve : retrieves) {
+      requirements.add(requirement(manager, compiled, retrieve));
+    }
+    return requirements;
+  }
+
+  CqlLibraries libraries() {
+    return libraries;
   }
 
   /**
