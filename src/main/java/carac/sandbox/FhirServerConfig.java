@@ -28,8 +28,15 @@ import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -43,12 +50,82 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * The sandbox's FHIR R4 server: HAPI's real JPA server on {@code /fhir}, on the primary data source (an H2
  * file under the data directory by default, PostgreSQL when {@code spring.datasource.url} says so). Only
  * the core JPA modules are wired: no subscriptions, MDM, bulk export, batch jobs, terminology uploads or
- * full-text indexing, which the product does not use and which would slow start-up.
+ * full-text indexing, which the product does not use and which would slow start-up. It serves the resource
+ * types of {@link #RESOURCE_TYPES} only: HAPI would otherwise build a DAO and a resource provider for each of
+ * the 146 R4 types, the largest single cost of the sandbox's start.
  */
 @Configuration
 @Import({JpaR4Config.class, HapiJpaConfig.class, ThreadPoolFactoryConfig.class, JpaBatch2Config.class,
   SubscriptionChannelConfig.class, Batch2JobsConfig.class})
 public class FhirServerConfig {
+
+  /**
+   * The resource types {@code /fhir} serves (any other type is answered as unknown, HAPI-0302): what the
+   * stories, the CQL, the CDS prefetch and the SMART app read; the order types of CDS Hooks draft orders;
+   * what a Synthea background population holds ({@code carac.sandbox.extra-bundles}); and the conformance
+   * and infrastructure types HAPI's own services look up (search parameters, terminology, subscriptions).
+   */
+  public static final Set<String> RESOURCE_TYPES = Set.of(
+      // the stories, the CQL libraries, the CDS prefetch templates and the SMART app
+      "Patient", "Observation", "Condition", "Procedure", "MedicationAdministration", "MedicationRequest",
+      "Medication", "AdverseEvent", "Encounter",
+      // CDS Hooks draft orders (carac.cds.DraftOrders)
+      "ServiceRequest", "NutritionOrder", "VisionPrescription", "DeviceRequest", "SupplyRequest",
+      "CommunicationRequest", "ImmunizationRecommendation",
+      // a Synthea background population (tools/synthea)
+      "Organization", "Practitioner", "PractitionerRole", "Location", "AllergyIntolerance", "Immunization",
+      "CarePlan", "CareTeam", "Goal", "DiagnosticReport", "DocumentReference", "Claim", "ExplanationOfBenefit",
+      "ImagingStudy", "Device", "SupplyDelivery", "Provenance", "Media", "Coverage",
+      // conformance and infrastructure resources HAPI's JPA services use
+      "Bundle", "Binary", "CodeSystem", "ValueSet", "ConceptMap", "NamingSystem", "SearchParameter",
+      "StructureDefinition", "Subscription", "OperationDefinition", "ImplementationGuide", "Library",
+      "Questionnaire", "QuestionnaireResponse", "Composition", "Group", "Basic",
+      // Patient/$merge (HAPI's ResourceMergeService) records its work as Tasks
+      "Task");
+
+  private static final Pattern GENERATED_BEAN = Pattern.compile("my([A-Za-z]+)(?:Dao|Rp)R4");
+
+  /**
+   * Drops the DAO and resource-provider beans HAPI's generated R4 configuration declares for every other
+   * resource type before any of them is built (they are eager singletons, and each lookup of DAOs walks
+   * every bean definition).
+   */
+  @Bean
+  static BeanDefinitionRegistryPostProcessor unservedResourceTypes() {
+    return new BeanDefinitionRegistryPostProcessor() {
+      @Override
+      public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+        for (String name : registry.getBeanDefinitionNames()) {
+          Matcher matcher = GENERATED_BEAN.matcher(name);
+          if (!matcher.matches() || RESOURCE_TYPES.contains(matcher.group(1))) {
+            continue;
+          }
+          BeanDefinition definition = registry.getBeanDefinition(name);
+          String factory = definition.getFactoryBeanName();
+          if (factory != null && factory.endsWith("GeneratedDaoAndResourceProviderConfigR4")) {
+            registry.removeBeanDefinition(name);
+          }
+        }
+      }
+
+      @Override
+      public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {}
+    };
+  }
+
+  /** HAPI's list of DAOs and of resource providers asks the registry which types are served. */
+  @Bean
+  static BeanPostProcessor servedResourceTypes() {
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof DaoRegistry registry) {
+          registry.setSupportedResourceTypes(RESOURCE_TYPES);
+        }
+        return bean;
+      }
+    };
+  }
 
   @Bean
   public JpaStorageSettings jpaStorageSettings() {

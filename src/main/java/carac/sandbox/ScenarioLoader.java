@@ -3,8 +3,9 @@ package carac.sandbox;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.param.TokenParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,13 +18,19 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -34,8 +41,8 @@ import org.springframework.stereotype.Component;
 /**
  * Puts every patient story into the sandbox FHIR server with its dates moved by whole days so that the
  * story's as-of moment is the latest one already past (see {@link DateShifter}). Idempotent: each resource
- * is written with PUT under its own id, and a story already shifted to that day is left as it is, so a restart neither duplicates nor loses data; on a later day the
- * story is moved again.
+ * is written with PUT under its own id, and a story already shifted to that day is left as it is (one search
+ * finds them all), so a restart neither duplicates nor loses data; on a later day the story is moved again.
  */
 @Component
 public class ScenarioLoader {
@@ -82,12 +89,14 @@ public class ScenarioLoader {
     if (sources.isEmpty()) {
       return stories;
     }
-    stories.add(load(sources.get(0)));
+    // one search for every stored story Patient's tags instead of a read per story (a restart writes nothing)
+    Map<String, Set<String>> stored = storedPatientTags();
+    stories.add(load(sources.get(0), stored));
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()));
     try {
       List<Future<Story>> rest = new ArrayList<>();
       for (StorySource source : sources.subList(1, sources.size())) {
-        rest.add(pool.submit(() -> load(source)));
+        rest.add(pool.submit(() -> load(source, stored)));
       }
       for (Future<Story> story : rest) {
         stories.add(story.get());
@@ -109,13 +118,13 @@ public class ScenarioLoader {
     return written.get();
   }
 
-  private Story load(StorySource source) {
+  private Story load(StorySource source, Map<String, Set<String>> stored) {
     JsonNode scenario = readJson(source.scenarioJson());
     OffsetDateTime asOf = OffsetDateTime.parse(scenario.path("asOf").asText());
     long shift = DateShifter.daysToLatestPast(asOf, clock);
     String shiftTag = "shifted-" + asOf.plusDays(shift).toLocalDate();
-    Bundle bundle = fhirContext.newJsonParser().parseResource(Bundle.class, source.bundleJson());
-    String patientId = patientId(bundle, source.name());
+    // the Patient's id from the plain JSON: the FHIR parse is needed only when the story is written
+    String patientId = patientId(readJson(source.bundleJson()), source.name());
 
     Story story =
         new Story(
@@ -125,9 +134,10 @@ public class ScenarioLoader {
             patientId,
             asOf.plusDays(shift),
             shift);
-    if (alreadyShifted(patientId, shiftTag)) {
+    if (stored.getOrDefault(patientId, Set.of()).contains(shiftTag)) {
       return story;
     }
+    Bundle bundle = fhirContext.newJsonParser().parseResource(Bundle.class, source.bundleJson());
     systemDao.transaction(new SystemRequestDetails(), transaction(bundle, shift, shiftTag, source.name()));
     written.incrementAndGet();
     log.info("Loaded story {} ({} resources, dates moved {} days)", source.name(), bundle.getEntry().size(), shift);
@@ -157,24 +167,35 @@ public class ScenarioLoader {
     return transaction;
   }
 
-  private boolean alreadyShifted(String patientId, String shiftTag) {
-    try {
-      Patient existing =
-          (Patient) daoRegistry.getResourceDao("Patient").read(new org.hl7.fhir.r4.model.IdType("Patient", patientId),
-              new SystemRequestDetails());
-      return existing.getMeta().getTag(TAG_SYSTEM, shiftTag) != null;
-    } catch (ResourceNotFoundException | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
-      return false;
+  /**
+   * The sandbox tag codes of every stored Patient a story wrote (tag {@code story}), by Patient id: a story
+   * whose Patient already carries the tag of the day it would be moved to is current and is not written again.
+   */
+  private Map<String, Set<String>> storedPatientTags() {
+    SearchParameterMap search = SearchParameterMap.newSynchronous("_tag", new TokenParam(TAG_SYSTEM, "story"));
+    Map<String, Set<String>> tags = new HashMap<>();
+    for (IBaseResource found :
+        daoRegistry.getResourceDao("Patient").search(search, new SystemRequestDetails()).getAllResources()) {
+      Patient patient = (Patient) found;
+      Set<String> codes = new HashSet<>();
+      for (Coding tag : patient.getMeta().getTag()) {
+        if (TAG_SYSTEM.equals(tag.getSystem())) {
+          codes.add(tag.getCode());
+        }
+      }
+      tags.put(patient.getIdElement().getIdPart(), codes);
     }
+    return tags;
   }
 
-  private static String patientId(Bundle bundle, String story) {
-    return bundle.getEntry().stream()
-        .map(Bundle.BundleEntryComponent::getResource)
-        .filter(Patient.class::isInstance)
-        .map(r -> r.getIdElement().getIdPart())
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("story " + story + " has no Patient"));
+  private static String patientId(JsonNode bundle, String story) {
+    for (JsonNode entry : bundle.path("entry")) {
+      JsonNode resource = entry.path("resource");
+      if ("Patient".equals(resource.path("resourceType").asText())) {
+        return resource.path("id").asText();
+      }
+    }
+    throw new IllegalStateException("story " + story + " has no Patient");
   }
 
   private JsonNode readJson(String text) {
