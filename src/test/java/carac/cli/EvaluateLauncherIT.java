@@ -26,7 +26,7 @@ class EvaluateLauncherIT {
     Path out = work.resolve("out-" + System.nanoTime());
     Path err = work.resolve("err-" + System.nanoTime());
     var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().put("CARAC_JAR", work.resolve("carac-watch.jar").toString());
+    builder.environment().put("CARAC_JAR", work.resolve("build-1.jar").toString());
     Process p = builder.start();
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
@@ -36,16 +36,16 @@ class EvaluateLauncherIT {
   void recordsItsArchiveOnceAndAnswersAsJavaJar(@TempDir Path work) throws Exception {
     Path jar = Path.of("target/carac-watch.jar");
     assertThat(jar).as("the packaged application (mvn package runs before the ITs)").exists();
-    Files.copy(jar, work.resolve("carac-watch.jar"));
+    Files.copy(jar, work.resolve("build-1.jar"));
 
     Run first = run(work, List.of("bin/evaluate", "--bundle", BUNDLE));
     assertThat(first.exit()).as(first.err()).isZero();
-    try (var files = Files.list(work.resolve("carac-watch-app"))) {
+    try (var files = Files.list(work.resolve("build-1-app"))) {
       assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("evaluate-") && n.endsWith(".jsa"));
     }
     Run second = run(work, List.of("bin/evaluate", "--bundle", BUNDLE));
     Run plain = run(work, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        work.resolve("carac-watch.jar").toString(), "evaluate", "--bundle", BUNDLE));
+        work.resolve("build-1.jar").toString(), "evaluate", "--bundle", BUNDLE));
     assertThat(second.exit()).as(second.err()).isZero();
     assertThat(second.out()).isEqualTo(first.out()).isEqualTo(plain.out());
     assertThat(new ObjectMapper().readTree(second.out()).get("infusionDate").asText()).isEqualTo("2025-03-03");
