@@ -16,7 +16,6 @@ import org.opencds.cqf.cql.engine.execution.CqlEngine;
 import org.opencds.cqf.cql.engine.execution.Environment;
 import org.opencds.cqf.cql.engine.execution.EvaluationParams;
 import org.opencds.cqf.cql.engine.execution.EvaluationResult;
-import org.opencds.cqf.cql.engine.fhir.model.R4FhirModelResolver;
 import org.opencds.cqf.cql.engine.model.CachingModelResolverDecorator;
 import org.opencds.cqf.cql.engine.model.ModelResolver;
 import org.opencds.cqf.cql.engine.runtime.DateTime;
@@ -48,7 +47,7 @@ public final class CqlEvaluator {
   public CqlEvaluator(SiteConfiguration site) {
     this.site = Objects.requireNonNull(site, "site");
     this.fhirContext = FhirContext.forR4Cached();
-    this.modelResolver = new CachingModelResolverDecorator(new SingleStepPathResolver());
+    this.modelResolver = new CachingModelResolverDecorator(new R4PathResolver());
     this.libraries = librariesWhileWarmingUpFhirPath();
     this.terminology = new RepositoryTerminologyProvider(new InMemoryFhirRepository(fhirContext));
   }
@@ -125,6 +124,7 @@ public final class CqlEvaluator {
     var environment =
         new Environment(libraries.manager(), Map.of("http://hl7.org/fhir", data), null);
     var engine = new CqlEngine(environment, EnumSet.of(CqlEngine.Options.EnableExpressionCaching));
+    FunctionCacheByIdentity.install(engine);
     var params = new EvaluationParams.Builder();
     params.library(library, lib -> {
       lib.expressions(expressions);
@@ -183,21 +183,6 @@ public final class CqlEvaluator {
     var t = new Tuple();
     t.setElements(elements);
     return t;
-  }
-
-  /**
-   * The R4 model resolver, minus one cost: the engine's resolvePath compiles a regex on every property
-   * access to split dotted paths (10 % of evaluation time in the profile). A path without '.' or '['
-   * is one property, so it goes straight to resolveProperty, which is what the split loop would call.
-   */
-  static final class SingleStepPathResolver extends R4FhirModelResolver {
-    @Override
-    public Object resolvePath(Object target, String path) {
-      if (target != null && !path.isEmpty() && path.indexOf('.') < 0 && path.indexOf('[') < 0) {
-        return resolveProperty(target, path);
-      }
-      return super.resolvePath(target, path);
-    }
   }
 
   /**

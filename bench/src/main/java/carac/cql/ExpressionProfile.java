@@ -37,7 +37,7 @@ public final class ExpressionProfile {
     var course = generator.patient(0);
     var libraries = new CqlLibraries();
     var fhir = ca.uhn.fhir.context.FhirContext.forR4Cached();
-    var resolver = new CachingModelResolverDecorator(new CqlEvaluator.SingleStepPathResolver());
+    var resolver = new CachingModelResolverDecorator(new R4PathResolver());
     var terminology = new RepositoryTerminologyProvider(new InMemoryFhirRepository(fhir));
     Map<String, long[]> totals = new HashMap<>();
     long wall = 0;
