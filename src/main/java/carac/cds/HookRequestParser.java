@@ -26,7 +26,11 @@ final class HookRequestParser {
   private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
       .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
           .maxNestingDepth(64).maxNumberLength(64).build())
-      .build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      .build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      // prefetch FHIR goes from this tree straight into HAPI's parser: decimals stay exact (3.10 keeps its scale,
+      // no binary rounding), as HAPI's own JSON reader keeps them
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
   private final String expectedHook;
   private final FhirServerAllowList allowList;

@@ -2,7 +2,10 @@ package carac.cds;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IJsonLikeParser;
+import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -51,7 +54,11 @@ final class PrefetchReader {
     }
     IBaseResource parsed;
     try {
-      parsed = fhir.newJsonParser().parseResource(value.toString());
+      // HAPI reads the request's own tree (no second serialise-and-parse of the value); the request parser
+      // keeps decimals exact, as HAPI's own reader does
+      var structure = new JacksonStructure();
+      structure.setNativeObject((ObjectNode) value);
+      parsed = ((IJsonLikeParser) fhir.newJsonParser()).parseResource(structure);
     } catch (DataFormatException | ClassCastException e) {
       return Read.of(State.FAILED, "prefetch value is not readable FHIR");
     } catch (RuntimeException e) {
