@@ -59,7 +59,8 @@ import org.hl7.fhir.r4.model.Resource;
  * mode), {@code bench.warmup} (60), {@code bench.threads} (2), {@code bench.throughputSeconds} (20),
  * {@code bench.profiles} (full,lean), {@code bench.extras} (true: order-sign, throughput without prefetch and
  * the direct FHIR searches too), {@code bench.maxSeconds} (600, hard stop of each start, from its launch; a mode
- * the limit cut off is reported as "notMeasured", a start that failed as "error" and the next start still runs), {@code bench.heap} (1g), {@code bench.out}.
+ * the limit cut off is reported as "notMeasured", a start that failed as "error" and the next start still runs), {@code bench.heap} (1g), {@code bench.jvmArgs} (more JVM options of the
+ * application, space-separated; {@code {profile}} names the start, e.g. a JFR file per start), {@code bench.out}.
  */
 public final class CdsHooksBenchmark {
 
@@ -213,8 +214,14 @@ public final class CdsHooksBenchmark {
     int port = freePort();
     int managementPort = freePort();
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + System.getProperty("bench.heap", "1g"),
-        "-jar", jar.toString(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + System.getProperty("bench.heap", "1g")));
+    // e.g. -Dbench.jvmArgs="-XX:StartFlightRecording=filename=app.jfr,settings=profile" to profile the service
+    for (String arg : System.getProperty("bench.jvmArgs", "").trim().split("\\s+")) {
+      if (!arg.isEmpty()) {
+        command.add(arg.replace("{profile}", profile));
+      }
+    }
+    command.addAll(List.of("-jar", jar.toString(),
         "--server.port=" + port, "--server.address=127.0.0.1",
         // the sandbox's base (JWT aud, FHIR-server allow-list) is configuration, never the request's Host
         "--carac.sandbox.public-base-url=http://127.0.0.1:" + port,
