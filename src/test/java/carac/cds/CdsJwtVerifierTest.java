@@ -75,7 +75,28 @@ class CdsJwtVerifierTest {
         Arguments.of("no exp", TestEhrKeys.token(AUD, c -> c.expirationTime(null), h -> { })),
         Arguments.of("untrusted issuer", TestEhrKeys.token(AUD, c -> c.issuer("https://evil.example"), h -> { })),
         Arguments.of("jku not allowed", TestEhrKeys.token(AUD, c -> { }, h -> h.jwkURL(URI.create("https://evil.example/jwks")))),
-        Arguments.of("not a JWT", "abc.def.ghi"));
+        Arguments.of("not a JWT", "abc.def.ghi"),
+        Arguments.of("zero signature (CVE-2022-21449)", withSignature(TestEhrKeys.token(AUD), s -> new byte[s.length])),
+        Arguments.of("one bit of the signature flipped", withSignature(TestEhrKeys.token(AUD), s -> {
+          s[s.length / 2] ^= 1;
+          return s;
+        })));
+  }
+
+  private static String withSignature(String token, java.util.function.UnaryOperator<byte[]> change) {
+    String[] parts = token.split("\\.");
+    byte[] signature = java.util.Base64.getUrlDecoder().decode(parts[2]);
+    return parts[0] + "." + parts[1] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(change.apply(signature));
+  }
+
+  @Test
+  void ecdsaSignaturesAreCheckedByBouncyCastleAndRsaByTheJdk() throws Exception {
+    var ec = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384).generate();
+    var rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();
+    assertThat(CdsJwtVerifier.VERIFIERS.createJWSVerifier(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.ES384),
+        ec.toECPublicKey()).getJCAContext().getProvider().getName()).isEqualTo("BC");
+    assertThat(CdsJwtVerifier.VERIFIERS.createJWSVerifier(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.RS384),
+        rsa.toRSAPublicKey()).getJCAContext().getProvider()).isNull();
   }
 
   @ParameterizedTest(name = "{0}")
