@@ -1,9 +1,12 @@
 package carac.cds;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import carac.fhir.FhirServerAllowList;
@@ -31,6 +34,9 @@ final class HookRequestParser {
       // no binary rounding), as HAPI's own JSON reader keeps them
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+  /** One value inside the body (the body's end is checked once, after the request object). */
+  private static final com.fasterxml.jackson.databind.ObjectReader VALUE =
+      JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final String expectedHook;
   private final FhirServerAllowList allowList;
@@ -63,8 +69,65 @@ final class HookRequestParser {
     }
   }
 
+  /**
+   * The request body as a JSON tree, except the values of {@code prefetch}: checked as JSON like the rest, but
+   * kept as places in the body until a key is read ({@link DeferredPrefetch}; null when the body has no prefetch
+   * object, which then stays in the tree as sent). Errors as {@link #readJson}.
+   */
+  private record Body(ObjectNode root, DeferredPrefetch prefetch) {}
+
+  private static Body readDeferringPrefetch(byte[] body) {
+    if (body.length == 0) {
+      throw CdsException.badRequest("empty request body (a JSON object was expected)");
+    }
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw CdsException.badRequest("the request body is not a JSON object");
+      }
+      ObjectNode root = JSON.createObjectNode();
+      DeferredPrefetch prefetch = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("prefetch".equals(name) && value == JsonToken.START_OBJECT) {
+          prefetch = new DeferredPrefetch(JSON, body);
+          root.remove(name);
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            JsonToken keyValue = parser.nextToken();
+            if (keyValue == JsonToken.START_OBJECT || keyValue == JsonToken.START_ARRAY) {
+              int start = (int) parser.currentTokenLocation().getByteOffset();
+              parser.skipChildren(); // still checks syntax, depth and number length
+              prefetch.put(key, start, (int) parser.currentTokenLocation().getByteOffset() + 1);
+            } else {
+              prefetch.put(key, (JsonNode) VALUE.readTree(parser));
+            }
+          }
+        } else {
+          if ("prefetch".equals(name)) {
+            prefetch = null; // a later duplicate wins, as in a tree
+          }
+          root.set(name, (JsonNode) VALUE.readTree(parser));
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw CdsException.badRequest("malformed JSON (content after the request object)");
+      }
+      return new Body(root, prefetch);
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw CdsException.badRequest("JSON nested deeper or with longer numbers than this service accepts");
+    } catch (JsonProcessingException e) {
+      var at = e.getLocation();
+      throw CdsException.badRequest(at == null ? "malformed JSON"
+          : "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr());
+    } catch (java.io.IOException e) {
+      throw CdsException.badRequest("unreadable request body");
+    }
+  }
+
   HookRequest parse(byte[] body) {
-    JsonNode root = readJson(body);
+    Body read = readDeferringPrefetch(body);
+    JsonNode root = read.root();
     String hook = text(root, "hook", true);
     if (!expectedHook.equals(hook)) {
       throw CdsException.badRequest("this service answers the hook '" + expectedHook + "', not '" + hook + "'");
@@ -110,9 +173,9 @@ final class HookRequestParser {
       text(auth, "scope", true);
       text(auth, "subject", true);
     }
-    Map<String, JsonNode> prefetch = new LinkedHashMap<>();
+    Map<String, JsonNode> prefetch = read.prefetch() != null ? read.prefetch() : new LinkedHashMap<>();
     JsonNode p = root.get("prefetch");
-    if (p != null && !p.isNull()) {
+    if (read.prefetch() == null && p != null && !p.isNull()) {
       if (!p.isObject()) {
         throw CdsException.badRequest("prefetch must be an object");
       }

@@ -50,6 +50,37 @@ class HookRequestParserTest {
   }
 
   @Test
+  void aPrefetchValueReadLaterIsTheTreeTheWholeBodyGives() throws Exception {
+    String body = """
+        {"hook":"patient-view","hookInstance":"d2a9c5a4-4a1c-4c59-9a44-2b3c7e0f1a11","context":{"patientId":"p-1"},
+         "prefetch":{"observations":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Observation",
+           "valueQuantity":{"value":3.10},"note":[{"text":"a \\"quoted\\" } brace"}]}}]},
+           "list":[1,[2,{"x":null}]],"n":7,"s":"text","conditions":null,"observations2":{},
+           "dup":{"a":1},"dup":{"a":2}}}""";
+    HookRequest r = parser.parse(body.getBytes(StandardCharsets.UTF_8));
+    JsonNode whole = HookRequestParser.readJson(body.getBytes(StandardCharsets.UTF_8)).get("prefetch");
+    assertThat(r.prefetch()).containsOnlyKeys("observations", "list", "n", "s", "conditions", "observations2", "dup");
+    for (String key : List.of("observations", "list", "n", "s", "conditions", "observations2", "dup")) {
+      assertThat(r.prefetch().get(key)).as(key).isEqualTo(whole.get(key));
+    }
+    assertThat(r.prefetch().get("observations").at("/entry/0/resource/valueQuantity/value").decimalValue())
+        .isEqualTo(new java.math.BigDecimal("3.10"));
+    assertThat(r.prefetch().get("dup").get("a").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void aLaterPrefetchFieldReplacesAnEarlierOne() {
+    String head = "{\"hook\":\"patient-view\",\"hookInstance\":\"d2a9c5a4-4a1c-4c59-9a44-2b3c7e0f1a11\","
+        + "\"context\":{\"patientId\":\"p-1\"},";
+    assertThat(parser.parse((head + "\"prefetch\":{\"a\":{}},\"prefetch\":null}").getBytes(StandardCharsets.UTF_8))
+        .prefetch()).isEmpty();
+    assertThatThrownBy(() -> parser.parse((head + "\"prefetch\":{\"a\":{}},\"prefetch\":[]}")
+        .getBytes(StandardCharsets.UTF_8))).isInstanceOf(CdsException.class);
+    assertThat(parser.parse((head + "\"prefetch\":[],\"prefetch\":{\"a\":{}}}").getBytes(StandardCharsets.UTF_8))
+        .prefetch()).containsOnlyKeys("a");
+  }
+
+  @Test
   void enforcesTheFhirServerAllowList() {
     var strict = new HookRequestParser("patient-view", new carac.fhir.FhirServerAllowList(List.of("https://ehr.example/fhir"), List.of()));
     String body = """
