@@ -18,8 +18,13 @@ import java.util.Map;
  *
  * <p>Results are the same; only the paging links differ: a result larger than the page gets a {@code next}
  * link with {@code _offset} (which HAPI serves by running the search again from that offset) instead of one
- * to the stored search. A search that names its own {@code _offset}, a page of a stored search
- * ({@code _getpages}) and every other operation are left as they are.
+ * to the stored search. Without {@code _sort} the database returns the rows of one query plan in the same
+ * order each time, so the pages neither repeat nor drop a record (records written between two pages may
+ * shift them, as with any offset paging). A search with {@code _sort} stays a stored search: records that
+ * tie on the sort key (laboratory results of the same minute) come back in any order, and pages cut from
+ * two runs would repeat some and drop others ({@code FhirSearchIT}). A search that names its own
+ * {@code _offset}, a page of a stored search ({@code _getpages}) and every other operation are left as
+ * they are.
  */
 @Interceptor
 public class SynchronousSearchInterceptor {
@@ -28,7 +33,8 @@ public class SynchronousSearchInterceptor {
   public boolean searchWithOffset(RequestDetails request) {
     if (request.getRestOperationType() == RestOperationTypeEnum.SEARCH_TYPE
         && !request.getParameters().containsKey(Constants.PARAM_OFFSET)
-        && !request.getParameters().containsKey(Constants.PARAM_PAGINGACTION)) {
+        && !request.getParameters().containsKey(Constants.PARAM_PAGINGACTION)
+        && !request.getParameters().containsKey(Constants.PARAM_SORT)) {
       Map<String, String[]> parameters = new HashMap<>(request.getParameters());
       parameters.put(Constants.PARAM_OFFSET, new String[] {"0"});
       request.setParameters(parameters);
