@@ -230,6 +230,8 @@ public class FhirServerConfig {
     pagingProvider.setMaximumPageSize(1000);
     server.setPagingProvider(pagingProvider);
     server.setDefaultPrettyPrint(false);
+    // type searches read their page in the request thread, without storing the search (offset paging)
+    server.registerInterceptor(new SynchronousSearchInterceptor());
     JpaCapabilityStatementProvider capabilities =
         new JpaCapabilityStatementProvider(
             server, systemDao, storageSettings, searchParamRegistry, validationSupport);

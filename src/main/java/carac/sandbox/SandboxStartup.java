@@ -13,7 +13,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Loads the patient stories once the server is up, then the extra bundles (if any), then prints where
+ * Loads the patient stories once the server is up, then the extra bundles (if any), refreshes the
+ * database's statistics ({@link SearchStatistics}), then prints where
  * everything is, how long the start took and how much memory the process holds, so a new user knows what
  * to open.
  */
@@ -27,18 +28,21 @@ public class SandboxStartup {
   private final StoryCatalog catalog;
   private final SandboxProperties properties;
   private final Environment environment;
+  private final SearchStatistics statistics;
 
   public SandboxStartup(
       ScenarioLoader loader,
       ExtraBundleLoader extraBundles,
       StoryCatalog catalog,
       SandboxProperties properties,
-      Environment environment) {
+      Environment environment,
+      SearchStatistics statistics) {
     this.loader = loader;
     this.extraBundles = extraBundles;
     this.catalog = catalog;
     this.properties = properties;
     this.environment = environment;
+    this.statistics = statistics;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -51,6 +55,8 @@ public class SandboxStartup {
     if (properties.extraBundles() != null && !properties.extraBundles().toString().isBlank()) {
       extraBundles.loadFolder(properties.extraBundles());
     }
+    // the planner's statistics of what is now stored, before the first search (CDS call-backs, the app)
+    statistics.refresh();
     String base =
         properties.publicBaseUrl() != null && !properties.publicBaseUrl().isBlank()
             ? properties.publicBaseUrl().replaceAll("/+$", "")
