@@ -26,8 +26,8 @@ import org.opencds.cqf.fhir.utility.repository.InMemoryFhirRepository;
 /**
  * The facade over the CQL engine: evaluates the CARAC libraries for one patient at one as-of instant.
  *
- * <p>Construction translates every library (about 5 s on 2 cores) and fails if any does not translate
- * cleanly;
+ * <p>Construction loads the libraries the build compiled (well under a second; {@link CqlLibraries#load}, which
+ * translates the CQL instead when that ELM is missing or stale and fails if it does not translate cleanly);
  * build one per process and share it. {@link #evaluate} is thread-safe: each call gets a fresh engine,
  * repository and cache over its own bundle, so no state crosses between patients or requests.
  */
@@ -46,23 +46,22 @@ public final class CqlEvaluator {
 
   public CqlEvaluator(SiteConfiguration site) {
     this.site = Objects.requireNonNull(site, "site");
-    this.fhirContext = FhirContext.forR4Cached();
+    this.fhirContext = CqlFhirContext.get();
     this.modelResolver = new CachingModelResolverDecorator(new R4PathResolver());
     this.libraries = librariesWhileWarmingUpFhirPath();
     this.terminology = new RepositoryTerminologyProvider(new InMemoryFhirRepository(fhirContext));
   }
 
   /**
-   * Translates the libraries on this thread while another builds the FHIRPath engine the retrieve providers
-   * share (cached per FhirContext; about 2.5 s of CPU inside the first evaluation in the profile, which the
-   * CLI and the first hook after start paid in series).
+   * Loads the libraries on this thread while another builds the FHIRPath engine the retrieve providers share
+   * (cached per FHIR version; without StructureDefinitions, {@link CqlFhirContext}).
    */
   private static CqlLibraries librariesWhileWarmingUpFhirPath() {
-    var warmUp = new Thread(() -> new RepositoryTerminologyProvider(new InMemoryFhirRepository(FhirContext.forR4Cached())),
+    var warmUp = new Thread(() -> new RepositoryTerminologyProvider(new InMemoryFhirRepository(CqlFhirContext.get())),
         "carac-fhirpath-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
-    var libraries = new CqlLibraries();
+    var libraries = CqlLibraries.load();
     try {
       warmUp.join();
     } catch (InterruptedException e) {
@@ -126,7 +125,7 @@ public final class CqlEvaluator {
     var engine = new CqlEngine(environment, EnumSet.of(CqlEngine.Options.EnableExpressionCaching));
     FunctionCacheByIdentity.install(engine);
     var params = new EvaluationParams.Builder();
-    params.library(library, lib -> {
+    params.library(libraries.identifier(library), lib -> { // versioned: the loaded ELM is keyed by id and version
       lib.expressions(expressions);
       return Unit.INSTANCE;
     });

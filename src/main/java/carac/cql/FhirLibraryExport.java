@@ -38,7 +38,9 @@ public final class FhirLibraryExport {
 
   /** One Library per CARAC library, in include order. */
   public List<Library> libraries() {
-    var libraries = evaluator.libraries();
+    // translated here, not taken from the evaluator: the translator needs the libraries as the translator left
+    // them (operator maps, result types), which the build's ELM the evaluator runs does not carry
+    var libraries = CqlLibraries.translate();
     List<Library> out = new ArrayList<>();
     for (String name : CqlLibraries.ALL) {
       String cql = ClasspathCqlSources.read(name);

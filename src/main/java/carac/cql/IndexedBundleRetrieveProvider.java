@@ -59,6 +59,11 @@ final class IndexedBundleRetrieveProvider extends BaseRetrieveProvider {
     if (valueSet != null) {
       throw new UnsupportedOperationException("value-set retrieves are not supported (" + dataType + ")");
     }
+    for (String path : new String[] {codePath, contextPath}) {
+      if (path != null && !CqlFhirContext.isElementPath(path)) { // the context's FHIRPath knows no StructureDefinitions
+        throw new UnsupportedOperationException("retrieve path '" + path + "' is not an element path (" + dataType + ")");
+      }
+    }
     String contextKey = dataType + '|' + context + '|' + contextPath + '|' + contextValue;
     List<IBaseResource> ofType = inContext.computeIfAbsent(contextKey, k -> inContext(dataType, context, contextPath, contextValue));
     List<IBaseResource> candidates = codes == null || codePath == null ? ofType : candidates(contextKey, ofType, codePath, codes);

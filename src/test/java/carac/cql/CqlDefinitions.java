@@ -20,7 +20,7 @@ import org.opencds.cqf.fhir.utility.repository.InMemoryFhirRepository;
 /** Test helper: named definitions of one CARAC library evaluated by the engine with no patient data. */
 final class CqlDefinitions {
 
-  private final CqlLibraries libraries = new CqlLibraries();
+  private final CqlLibraries libraries = CqlLibraries.load();
 
   Map<String, Object> evaluate(String library, List<String> names) {
     var fhir = FhirContext.forR4Cached();

@@ -18,7 +18,7 @@ class CqlLibrariesTest {
 
   @BeforeAll
   static void compile() {
-    libraries = new CqlLibraries();
+    libraries = CqlLibraries.translate();
   }
 
   @Test
@@ -61,6 +61,35 @@ class CqlLibrariesTest {
       assertThat(cql).as(name + " uses FHIR 4.0.1").contains("using FHIR version '4.0.1'");
     }
     assertThat(libraries.version()).isEqualTo(pomVersion);
+  }
+
+  @Test
+  void theBuildsElmIsCurrentAndIsWhatTheApplicationLoads() {
+    assertThat(CqlLibraries.staleness()).as("target/classes/elm/ written by ElmCompiler in process-classes").isNull();
+    var loaded = CqlLibraries.load();
+    assertThat(loaded.fromBuildElm()).isTrue();
+    assertThat(loaded.version()).isEqualTo(libraries.version());
+    for (String name : CqlLibraries.ALL) {
+      var fromElm = loaded.manager().resolveLibrary(loaded.identifier(name)).getLibrary();
+      var translated = libraries.manager().resolveLibrary(libraries.identifier(name)).getLibrary();
+      assertThat(fromElm.getStatements().getDef()).extracting(d -> d.getName() + "/" + d.getClass().getSimpleName())
+          .as(name).containsExactlyElementsOf(translated.getStatements().getDef().stream()
+              .map(d -> d.getName() + "/" + d.getClass().getSimpleName()).toList());
+      assertThat(org.cqframework.cql.cql2elm.CqlTranslator.convertToJson(fromElm)).as(name)
+          .isEqualTo(org.cqframework.cql.cql2elm.CqlTranslator.convertToJson(translated));
+    }
+  }
+
+  @Test
+  void elmBuiltFromOtherCqlOrMissingIsNotUsed() {
+    var index = new java.util.Properties();
+    CqlLibraries.ALL.forEach(n -> index.setProperty(n, CqlLibraries.sha256("cql of " + n)));
+    assertThat(CqlLibraries.staleness(index, n -> "cql of " + n)).isNull();
+    assertThat(CqlLibraries.staleness(index, n -> n.equals("CaracRules") ? "edited" : "cql of " + n))
+        .contains("CaracRules").contains("other CQL");
+    index.remove("CaracCards");
+    assertThat(CqlLibraries.staleness(index, n -> "cql of " + n)).contains("no CaracCards");
+    assertThat(CqlLibraries.staleness(null, n -> "")).contains("no compiled ELM");
   }
 
   @Test
