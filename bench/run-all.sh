@@ -146,8 +146,8 @@ jq -r '
   "| 5 | `evaluate --bundle` one bundle, whole command, median of \(.sizes.cliRuns): wall | \(cli("wallMedianS"; "s")) |",
   "| 5 | `evaluate --bundle` one bundle, whole command: CPU (user + sys) | \(cli("cpuMedianS"; "s")) |",
   "| 5 | `evaluate --bundle` one bundle, whole command: peak RSS | \(cli("peakRssMedianMB"; "MB")) |",
-  "| 6 | sandbox cold start (empty data-dir), \(.sizes.startsOfEachKind) start(s) | \(start("sandbox")) |",
-  "| 6 | sandbox warm restart (same data-dir), \(.sizes.startsOfEachKind) start(s) | \(start("sandbox-warm")) |",
+  "| 6 | sandbox cold start (empty data-dir), bin/sandbox, \(.sizes.startsOfEachKind) start(s) | \(start("sandbox")) |",
+  "| 6 | sandbox warm restart (same data-dir), bin/sandbox, \(.sizes.startsOfEachKind) start(s) | \(start("sandbox-warm")) |",
   (if .cdsHooks.error then "", "Rows 1-3, first start: \(.cdsHooks.error)" else empty end),
   (if .cdsHooks.lean.error then "", "Row 3, lean start: \(.cdsHooks.lean.error)" else empty end)
 ' "$out/summary.json" > "$out/summary.md"

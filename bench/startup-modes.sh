@@ -7,17 +7,23 @@
 #   3. service mode (carac.mode=service) with the sandbox as its EHR's FHIR server (not with --sandbox-only).
 # "Ready" = /actuator/health/readiness answers UP on the management port (after the stories are loaded).
 # --starts N repeats the sandbox starts N times (each cold start on a fresh data-dir) and reports medians.
-# Usage: bench/startup-modes.sh [--restart] [--sandbox-only] [--starts N] [JAR]
+# The sandbox is started as the README starts it, with bin/sandbox (CARAC_JAR=JAR; its class-data-sharing archive
+# is recorded first by a start that is not counted, when the jar has none yet); --launcher java-jar starts it as
+# `java -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar JAR` (the README's command before bin/sandbox).
+# Service mode is always started with java -jar.
+# Usage: bench/startup-modes.sh [--restart] [--sandbox-only] [--starts N] [--launcher bin/sandbox|java-jar] [JAR]
 #        (default target/carac-watch.jar; build it with ./mvnw -B -q package -DskipTests)
 # Writes target/bench/startup-modes.tsv (every start) and target/bench/startup-modes.json (medians per kind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-restart=false; sandbox_only=false; starts=1; jar=target/carac-watch.jar
+restart=false; sandbox_only=false; starts=1; launcher=bin/sandbox; jar=target/carac-watch.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --restart) restart=true ;;
     --sandbox-only) sandbox_only=true ;;
     --starts) starts="$2"; shift ;;
+    --launcher) launcher="$2"; shift
+      [ "$launcher" = bin/sandbox ] || [ "$launcher" = java-jar ] || { echo "unknown launcher $launcher" >&2; exit 2; } ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) jar="$1" ;;
   esac
@@ -38,8 +44,10 @@ start() {
   local name="$1" data="$2"; shift 2
   local port mport t0 pid
   port="$(free_port)"; mport="$(free_port)"
+  local cmd=(java "${jvm[@]}" -jar "$jar")
+  [ "$launcher" = bin/sandbox ] && [ "$name" != service ] && cmd=(env CARAC_JAR="$(readlink -f "$jar")" bin/sandbox)
   t0="$(date +%s.%N)"
-  java "${jvm[@]}" -jar "$jar" --server.port="$port" --management.server.port="$mport" \
+  "${cmd[@]}" --server.port="$port" --management.server.port="$mport" \
     --carac.data-dir="$work/$data" "${@//@PORT@/$port}" >> "$work/$name.log" 2>&1 &
   pid=$!
   pids+=("$pid")
@@ -63,7 +71,12 @@ stop() {
 }
 
 echo "CARAC Watch start-up, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
-echo "mode           ready in   RSS at ready"
+echo "mode           ready in   RSS at ready   (sandbox launched by $launcher)"
+if [ "$launcher" = bin/sandbox ] && ! compgen -G "${jar%.jar}-app/sandbox-*.jsa" > /dev/null; then
+  start sandbox-recording-cds "data-recording" > /dev/null # bin/sandbox's first start after a build: not counted
+  stop "$last_pid"
+  sed -i '/^sandbox-recording-cds/d' "$tsv"
+fi
 for i in $(seq "$starts"); do
   start sandbox "data-$i"
   if $restart; then
