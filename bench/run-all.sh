@@ -81,7 +81,8 @@ java -Dbench.basedir=. -Dbench.jar="$jar" -Dbench.calls="$calls" -Dbench.warmup=
 
 # ---- row 4: evaluate batch over a cohort ----------------------------------------------------------------------
 step "row 4: cohort of $patients courses, 1 and 2 threads"
-java -cp "$cp" carac.bench.CohortBenchmark --basedir=. --patients="$patients" --threads=2 \
+# with bin/evaluate's collector (a directory or NDJSON batch runs -XX:+UseSerialGC, both JIT compilers)
+java -XX:+UseSerialGC -cp "$cp" carac.bench.CohortBenchmark --basedir=. --patients="$patients" --threads=2 \
   --warmup="$cohort_warmup" --out="$out/cohort-results.json" > "$logs/cohort.log" 2>&1 \
   || failed+=("row 4 ($logs/cohort.log)")
 

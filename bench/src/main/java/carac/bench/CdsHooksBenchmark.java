@@ -59,8 +59,8 @@ import org.hl7.fhir.r4.model.Resource;
  * mode), {@code bench.warmup} (60), {@code bench.threads} (2), {@code bench.throughputSeconds} (20),
  * {@code bench.profiles} (full,lean), {@code bench.extras} (true: order-sign, throughput without prefetch and
  * the direct FHIR searches too), {@code bench.maxSeconds} (600, hard stop of each start, from its launch; a mode
- * the limit cut off is reported as "notMeasured", a start that failed as "error" and the next start still runs), {@code bench.heap} (1g), {@code bench.jvmArgs} (more JVM options of the
- * application, space-separated; {@code {profile}} names the start, e.g. a JFR file per start), {@code bench.out}.
+ * the limit cut off is reported as "notMeasured", a start that failed as "error" and the next start still runs), {@code bench.heap} (1g; the application also runs with
+ * the deployment's -XX:+UseSerialGC), {@code bench.jvmArgs} (more JVM options of the application, space-separated; {@code {profile}} names the start, e.g. a JFR file per start), {@code bench.out}.
  */
 public final class CdsHooksBenchmark {
 
@@ -214,7 +214,8 @@ public final class CdsHooksBenchmark {
     int port = freePort();
     int managementPort = freePort();
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + System.getProperty("bench.heap", "1g")));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + System.getProperty("bench.heap", "1g"),
+        "-XX:+UseSerialGC")); // the service's collector (deploy/deployment.yaml); both JIT compilers, as deployed
     // e.g. -Dbench.jvmArgs="-XX:StartFlightRecording=filename=app.jfr,settings=profile" to profile the service
     for (String arg : System.getProperty("bench.jvmArgs", "").trim().split("\\s+")) {
       if (!arg.isEmpty()) {

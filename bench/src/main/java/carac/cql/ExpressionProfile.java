@@ -35,8 +35,8 @@ public final class ExpressionProfile {
     var generator = new CohortBenchmark.CohortGenerator(
         new ObjectMapper().readTree(base.resolve("bench/cohort-template.json").toFile()), 20240108L);
     var course = generator.patient(0);
-    var libraries = new CqlLibraries();
-    var fhir = ca.uhn.fhir.context.FhirContext.forR4Cached();
+    var libraries = CqlLibraries.load();
+    var fhir = CqlFhirContext.get();
     var resolver = new CachingModelResolverDecorator(new R4PathResolver());
     var terminology = new RepositoryTerminologyProvider(new InMemoryFhirRepository(fhir));
     Map<String, long[]> totals = new HashMap<>();
@@ -51,7 +51,7 @@ public final class ExpressionProfile {
       }
       var engine = new CqlEngine(env, options);
       var params = new EvaluationParams.Builder();
-      params.library(CqlLibraries.ENTRY, lib -> {
+      params.library(libraries.identifier(CqlLibraries.ENTRY), lib -> {
         lib.expressions(List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Course", "Data Quality", "Card Data",
             "Chart Window", "Peak Window", "Chart Series", "Chart Events"));
         return Unit.INSTANCE;
