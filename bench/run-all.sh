@@ -9,19 +9,23 @@
 # The bench classes are compiled once by the bench profile (./mvnw -B -q -Pbench compile -Dskip.frontend, run
 # here when they are missing or older than bench/src) and run on the classpath of the jar, extracted with
 # Spring Boot's `-Djarmode=tools extract` (plain unzip of BOOT-INF for a jar without the tools).
-# Usage: bench/run-all.sh [--quick] [JAR]   (default target/carac-watch.jar)
+# Usage: bench/run-all.sh [--quick] [--sandbox-launcher bin/sandbox|java-jar] [JAR]   (default target/carac-watch.jar;
+#        row 6 starts the sandbox with bin/sandbox, the README's command; java-jar: as a jar built before bin/sandbox)
 # Output: a markdown table on stdout and in target/bench/summary.md; details in target/bench/*.json
 # (summary.json gathers them), each step's output in target/bench/logs/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-quick=false; jar=target/carac-watch.jar
-for a in "$@"; do
+quick=false; jar=target/carac-watch.jar; launcher=bin/sandbox
+while [ $# -gt 0 ]; do
+  a="$1"
   case "$a" in
     --quick) quick=true ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --sandbox-launcher) launcher="$2"; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "unknown option $a" >&2; exit 2 ;;
     *) jar="$a" ;;
   esac
+  shift
 done
 [ -f "$jar" ] || { echo "no $jar: run ./mvnw -B -q package -DskipTests first" >&2; exit 2; }
 jar="$(readlink -f "$jar")"
@@ -92,7 +96,7 @@ bench/cli-startup.sh "$cli_runs" "$jar" > "$logs/cli-startup.log" 2>&1 || failed
 
 # ---- row 6: sandbox cold start and warm restart --------------------------------------------------------------
 step "row 6: sandbox cold start and warm restart ($starts of each)"
-bench/startup-modes.sh --restart --sandbox-only --starts "$starts" "$jar" > "$logs/startup-modes.log" 2>&1 \
+bench/startup-modes.sh --restart --sandbox-only --starts "$starts" --launcher "$launcher" "$jar" > "$logs/startup-modes.log" 2>&1 \
   || failed+=("row 6 ($logs/startup-modes.log)")
 
 # ---- summary ---------------------------------------------------------------------------------------------------
@@ -103,14 +107,14 @@ jq -n \
   --arg variant "$variant" --arg commit "$commit" --arg jar "$jar" --arg jarMB "$jar_mb" --arg nproc "$(nproc)" \
   --arg loadStart "$load_start" --arg loadEnd "$load_end" --arg java "$java_version" --arg started "$started" \
   --arg wall "$wall" --argjson calls "$calls" --argjson patients "$patients" --argjson cliRuns "$cli_runs" \
-  --argjson starts "$starts" --argjson tput "$tput" \
+  --argjson starts "$starts" --argjson tput "$tput" --arg sandboxLauncher "$launcher" \
   --argjson cds "$(read_json "$out/cds-hooks-results.json")" \
   --argjson cohort "$(read_json "$out/cohort-results.json")" \
   --argjson cli "$(read_json "$out/cli-startup.json")" \
   --argjson startup "$(read_json "$out/startup-modes.json")" \
   '{variant: $variant, commit: $commit, jar: $jar, jarMB: ($jarMB|tonumber), nproc: ($nproc|tonumber),
     loadAverageStart: $loadStart, loadAverageEnd: $loadEnd, java: $java, started: $started,
-    wallSeconds: ($wall|tonumber), sizes: {calls: $calls, patients: $patients, cliRuns: $cliRuns,
+    wallSeconds: ($wall|tonumber), sandboxLauncher: $sandboxLauncher, sizes: {calls: $calls, patients: $patients, cliRuns: $cliRuns,
     startsOfEachKind: $starts, throughputSeconds: $tput},
     cdsHooks: $cds, cohort: $cohort, cli: $cli, startup: $startup}' > "$out/summary.json"
 
@@ -147,8 +151,8 @@ jq -r '
   "| 5 | `evaluate --bundle` one bundle, whole command, median of \(.sizes.cliRuns): wall | \(cli("wallMedianS"; "s")) |",
   "| 5 | `evaluate --bundle` one bundle, whole command: CPU (user + sys) | \(cli("cpuMedianS"; "s")) |",
   "| 5 | `evaluate --bundle` one bundle, whole command: peak RSS | \(cli("peakRssMedianMB"; "MB")) |",
-  "| 6 | sandbox cold start (empty data-dir), bin/sandbox, \(.sizes.startsOfEachKind) start(s) | \(start("sandbox")) |",
-  "| 6 | sandbox warm restart (same data-dir), bin/sandbox, \(.sizes.startsOfEachKind) start(s) | \(start("sandbox-warm")) |",
+  "| 6 | sandbox cold start (empty data-dir), \(.sandboxLauncher), \(.sizes.startsOfEachKind) start(s) | \(start("sandbox")) |",
+  "| 6 | sandbox warm restart (same data-dir), \(.sandboxLauncher), \(.sizes.startsOfEachKind) start(s) | \(start("sandbox-warm")) |",
   (if .cdsHooks.error then "", "Rows 1-3, first start: \(.cdsHooks.error)" else empty end),
   (if .cdsHooks.lean.error then "", "Row 3, lean start: \(.cdsHooks.lean.error)" else empty end)
 ' "$out/summary.json" > "$out/summary.md"

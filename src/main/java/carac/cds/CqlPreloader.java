@@ -7,8 +7,9 @@ import org.springframework.boot.context.event.ApplicationStartingEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Translates the CQL libraries on their own thread from the moment the application starts, while the
- * FHIR server's beans are built on the main thread: start-up waits for the slower of the two, not both.
+ * Loads the CQL libraries (the build's ELM, {@code CqlEvaluator}) on their own thread from the moment the
+ * application starts, while the FHIR server's beans are built on the main thread: start-up waits for the slower
+ * of the two, not both.
  * Registered in META-INF/spring.factories because the event comes before any bean exists.
  */
 public final class CqlPreloader implements ApplicationListener<ApplicationStartingEvent> {
@@ -20,7 +21,7 @@ public final class CqlPreloader implements ApplicationListener<ApplicationStarti
     start();
   }
 
-  /** The shared evaluator; waits for the translation started at application start (or starts it). */
+  /** The shared evaluator; waits for the loading started at application start (or starts it). */
   static CqlEvaluator evaluator() {
     return start().join();
   }

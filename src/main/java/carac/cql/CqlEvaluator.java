@@ -212,10 +212,6 @@ public final class CqlEvaluator {
     return requirements;
   }
 
-  CqlLibraries libraries() {
-    return libraries;
-  }
-
   /**
    * What decides whether the patient has a CAR-T course at all: the retrieves reachable from
    * {@code CaracSummary."Infusion Date"} through every expression and function it refers to (in any library).
