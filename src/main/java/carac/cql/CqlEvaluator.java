@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import kotlin.Unit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.opencds.cqf.cql.engine.data.CompositeDataProvider;
@@ -47,27 +49,30 @@ public final class CqlEvaluator {
   public CqlEvaluator(SiteConfiguration site) {
     this.site = Objects.requireNonNull(site, "site");
     this.fhirContext = CqlFhirContext.get();
-    this.modelResolver = new CachingModelResolverDecorator(new R4PathResolver());
-    this.libraries = librariesWhileWarmingUpFhirPath();
+    // the engine's R4 model resolver reads the definition of every R4 resource type when it is built (about 1.5 s
+    // of a cold start): built on another thread while this one loads the libraries, with the FHIRPath engine the
+    // retrieve providers share (cached per FHIR version)
+    var modelWarmUp = new FutureTask<ModelResolver>(() -> {
+      new RepositoryTerminologyProvider(new InMemoryFhirRepository(fhirContext));
+      return new CachingModelResolverDecorator(new R4PathResolver());
+    });
+    var thread = new Thread(modelWarmUp, "carac-model-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+    this.libraries = CqlLibraries.load();
+    this.modelResolver = joined(modelWarmUp);
     this.terminology = new RepositoryTerminologyProvider(new InMemoryFhirRepository(fhirContext));
   }
 
-  /**
-   * Loads the libraries on this thread while another builds the FHIRPath engine the retrieve providers share
-   * (cached per FHIR version; without StructureDefinitions, {@link CqlFhirContext}).
-   */
-  private static CqlLibraries librariesWhileWarmingUpFhirPath() {
-    var warmUp = new Thread(() -> new RepositoryTerminologyProvider(new InMemoryFhirRepository(CqlFhirContext.get())),
-        "carac-fhirpath-warm-up");
-    warmUp.setDaemon(true);
-    warmUp.start();
-    var libraries = CqlLibraries.load();
+  private static ModelResolver joined(FutureTask<ModelResolver> task) {
     try {
-      warmUp.join();
+      return task.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while building the model resolver", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
-    return libraries;
   }
 
   /** The release-train version of the CARAC libraries (equal to the Maven project version). */
