@@ -91,14 +91,15 @@ final class CqlLibraries {
   static CqlLibraries load() {
     long start = System.nanoTime();
     String version = versionOf(ClasspathCqlSources.read(ENTRY));
-    String stale = staleness();
+    Properties index = elmIndex();
+    String stale = staleness(index, ClasspathCqlSources::read);
     if (stale != null) {
       log.warn("Translating the CQL at start-up: {}", stale);
       return translate();
     }
     Map<VersionedIdentifier, CompiledLibrary> compiled = new HashMap<>();
     var reader = new ElmJsonLibraryReader();
-    for (String id : elmIndex().stringPropertyNames()) {
+    for (String id : index.stringPropertyNames()) {
       Library library = reader.read(readResource(ELM_FOLDER + id + ".json"));
       compiled.put(library.getIdentifier(), compiledLibrary(library));
     }
