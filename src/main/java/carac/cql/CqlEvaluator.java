@@ -126,6 +126,7 @@ public final class CqlEvaluator {
         new Environment(libraries.manager(), Map.of("http://hl7.org/fhir", data), null);
     var engine = new CqlEngine(environment, EnumSet.of(CqlEngine.Options.EnableExpressionCaching));
     FunctionCacheByIdentity.install(engine);
+    EvaluatedResourcesOff.install(engine);
     var params = new EvaluationParams.Builder();
     params.library(libraries.identifier(library), lib -> { // versioned: the loaded ELM is keyed by id and version
       lib.expressions(expressions);
