@@ -88,6 +88,11 @@ public final class CohortBenchmark {
       Files.writeString(Path.of(opts.get("dump")), text);
     }
 
+    if (opts.containsKey("dump-dir")) { // the cohort as evaluate input (bench/same-results.sh), then stop
+      dumpCohort(Path.of(opts.get("dump-dir")), cohort, generator);
+      return;
+    }
+
     // ---- (a) start-up --------------------------------------------------------------------------------
     long s0 = System.nanoTime();
     var evaluator = new CqlEvaluator(SiteConfiguration.empty());
@@ -230,9 +235,29 @@ public final class CohortBenchmark {
   }
 
   /** {@code bench.x} system properties, overridden by {@code --x=value} arguments. */
+  /**
+   * Each course as {@code DIR/pNNNN/bundle.json} with its as-of in {@code scenario.json} (what {@code evaluate
+   * --bundle DIR} reads), and every tenth patient's labs once more without a CAR-T course ({@code pNNNN-no-car-t}).
+   */
+  private static void dumpCohort(Path dir, List<Case> cohort, CohortGenerator generator) throws IOException {
+    var parser = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser();
+    for (int i = 0; i < cohort.size(); i++) {
+      writeCase(dir.resolve(String.format("p%04d", i)), cohort.get(i), parser);
+      if (i % 10 == 0) {
+        writeCase(dir.resolve(String.format("p%04d-no-car-t", i)), generator.patientWithoutCarT(i), parser);
+      }
+    }
+  }
+
+  private static void writeCase(Path dir, Case c, ca.uhn.fhir.parser.IParser parser) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("bundle.json"), parser.encodeResourceToString(c.patient().bundle()));
+    Files.writeString(dir.resolve("scenario.json"), JSON.createObjectNode().put("asOf", c.asOf().toString()).toString());
+  }
+
   private static Map<String, String> options(String[] args) {
     Map<String, String> o = new LinkedHashMap<>();
-    for (String name : List.of("patients", "threads", "warmup", "seed", "template", "out", "dump", "basedir")) {
+    for (String name : List.of("patients", "threads", "warmup", "seed", "template", "out", "dump", "dump-dir", "basedir")) {
       String v = System.getProperty("bench." + name);
       if (v != null && !v.isBlank()) {
         o.put(name, v.strip());
