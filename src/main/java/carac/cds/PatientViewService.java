@@ -63,7 +63,7 @@ public final class PatientViewService {
     List<DataQualityIssue> issues = new ArrayList<>(gathered.dataQuality());
     issues.addAll(patient.dataQuality());
     CaracEvaluation evaluation =
-        phases.time("cql", () -> evaluator.evaluate(patient.bundle(), patient.patientId(), asOf, issues));
+        phases.time("cql", () -> evaluator.evaluateForCards(patient.bundle(), patient.patientId(), asOf, issues));
     ObjectNode response = phases.time("cards", () -> {
       List<Card> rendered = cards.cards(evaluation);
       ObjectNode body = writer.write(evaluation, rendered, gathered.unavailable(), request.hookInstance(), serviceBase);

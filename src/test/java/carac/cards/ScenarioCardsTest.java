@@ -59,6 +59,10 @@ class ScenarioCardsTest {
         OffsetDateTime.parse(expected.path("asOf").asText()), patient.dataQuality());
     String language = expected.path("language").asText("en");
     List<Card> cards = new CardAssembler(language).cards(evaluation);
+    var forCards = evaluator.evaluateForCards(patient.bundle(), patient.patientId(),
+        OffsetDateTime.parse(expected.path("asOf").asText()), patient.dataQuality());
+    assertThat(new CardAssembler(language).cards(forCards)).as("the hook's evaluation (no chart): the same cards")
+        .isEqualTo(cards);
 
     List<String> wanted = new ArrayList<>();
     expected.path("cards").forEach(c -> wanted.add(c.path("rule").asText()));
