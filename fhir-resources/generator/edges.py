@@ -33,7 +33,7 @@ FEU_UNITS = {"mg/L{FEU}": D(1), "ug/mL{FEU}": D(1), "ug/L{FEU}": D("0.001"), "ng
              "mg/L": D(1), "ug/mL": D(1), "ug/L": D("0.001"), "ng/mL": D("0.001")}
 DDU_UNITS = {"ng/mL{DDU}": D(1), "ug/L{DDU}": D(1), "ug/mL{DDU}": D(1000), "mg/L{DDU}": D(1000)}
 CANONICAL = {"platelets": "10*9/L", "pt": "s", "aptt": "s", "fibrinogen": "g/L",
-             "d-dimer": "mg/L{FEU}", "d-dimer-ddu": "ng/mL{DDU}"}
+             "d-dimer": "mg/L{FEU}", "d-dimer-ddu": "ng/mL{DDU}", "d-dimer-units": "[arb'U]/mL"}
 
 ISTH_MAX = {"platelets": 2, "pt": 2, "fibrinogen": 1, "d-dimer": 3}
 CDSS_MAX = {"platelets": 1, "platelet-fall-24h": 1, "d-dimer": 3, "pt-aptt": 2, "fibrinogen": 1}
@@ -50,6 +50,9 @@ def factor(kind, unit):
         return FEU_UNITS[unit]
     if kind == "d-dimer-ddu":
         return DDU_UNITS[unit]
+    if kind == "d-dimer-units":  # units per volume: kept in its own unit, never converted (§8.1)
+        assert unit == CANONICAL[kind]
+        return D(1)
     assert unit == "s"
     return D(1)
 
@@ -139,7 +142,7 @@ class Edge:
         """One lab result; value and reference range in `unit`; ref "A" = profile A (canonical units only)."""
         kind = analyte
         unit = unit or CANONICAL[kind]
-        fb = "d-dimer-ddu" if kind == "d-dimer-ddu" else kind
+        fb = kind
         if ref == "A":
             assert unit == CANONICAL[kind], (self.slug, analyte, unit)
         oid = self.s.next_id("ddimer") if kind.startswith("d-dimer") else None
@@ -154,7 +157,7 @@ class Edge:
             uln = D(str(ref[1])) * f
         key = "d-dimer" if kind.startswith("d-dimer") else kind
         self.obs_ids.setdefault((day, key), []).append("Observation/" + obs["id"])
-        basis = "DDU" if kind == "d-dimer-ddu" else "FEU"
+        basis = {"d-dimer-ddu": "DDU", "d-dimer-units": "units"}.get(kind, "FEU")
         self.records.setdefault(day, {}).setdefault(key, []).append((v, uln, basis))
         if key == "platelets":
             self.plt.append((None if effective else self._dt(day, time), day, v))
@@ -257,8 +260,8 @@ class Edge:
             if "basis" in v:
                 assert v["basis"] == basis
         if "unit" in v:
-            want = CANONICAL["d-dimer-ddu"] if analyte == "d-dimer" and r["d-dimer"][2] == "DDU" \
-                else CANONICAL[analyte]
+            want = CANONICAL[{"DDU": "d-dimer-ddu", "units": "d-dimer-units"}.get(r["d-dimer"][2], "d-dimer")] \
+                if analyte == "d-dimer" else CANONICAL[analyte]
             assert v["unit"] == want, (self.slug, day, analyte, v)
 
     def write(self, as_of_day):
@@ -405,6 +408,8 @@ def fibrinogen_stories():
 FEU_ROWS = [("0.49", "0.98", 0), ("0.50", "1", 0), ("0.51", "1.02", 2),
             ("2.49", "4.98", 2), ("2.50", "5", 3), ("2.51", "5.02", 3)]
 # (value in ng/mL{DDU}, exact ratio to ULN 230 or None, ISTH item)
+UNITS_ROWS = [("0.49", None, 0), ("0.50", "1", 0), ("0.51", None, 2),
+              ("2.49", None, 2), ("2.50", "5", 3), ("2.51", None, 3)]
 DDU_ROWS = [("229", None, 0), ("230", "1", 0), ("231", None, 2),
             ("1149", None, 2), ("1150", "5", 3), ("1151", None, 3)]
 
@@ -459,6 +464,25 @@ def isth_ddimer_stories():
                      cdss=({"d-dimer": None}, 2, "not-met", ["d-dimer"]),
                      values={"d-dimer": val})
         e.write(len(DDU_ROWS))
+
+    # units per volume (7799-0): scored only against its own ULN in the identical unit code, never converted
+    unit = CANONICAL["d-dimer-units"]
+    e = Edge("edge-isth-d-dimer-units", f"Edge: ISTH D-dimer ratio 1 / 5, units per volume in {unit}",
+             "clinical-reference.md §4.2, §4.3 (not FEU -> CDSS D-dimer not scorable), §8.1 (7799-0: own ULN only); "
+             "fhir-input-profile.md P3.2",
+             f"D-dimer LOINC 7799-0 (units/volume) in {unit}, ULN 0.50 {unit}: values "
+             f"{', '.join(v for v, _, _ in UNITS_ROWS)} -> ratio <1 / 1 / >1 / <5 / 5 / >5 -> ISTH 0/0/2/2/3/3. "
+             f"Kept in its own unit; CDSS D-dimer item missing (max 3: 2 + 3 = 5 < 6 -> not met).")
+    e.result("platelets", 0, "200")
+    for i, (value, ratio, pts) in enumerate(UNITS_ROWS, start=1):
+        e.panel(i, d_dimer={"analyte": "d-dimer-units", "value": value, "unit": unit, "ref": (0, "0.50", unit)})
+        val = {"value": value, "unit": unit, "uln": "0.50", "basis": "units"}
+        if ratio is not None:
+            val["ratio"] = ratio
+        e.expect(i, isth=none_missing_isth({"d-dimer": pts}, pts),
+                 cdss=({"d-dimer": None}, 2, "not-met", ["d-dimer"]),
+                 values={"d-dimer": val})
+    e.write(len(UNITS_ROWS))
 
 
 # ---- D-dimer CDSS 5 / 9 mg/L FEU ----------------------------------------------------------------------------------
