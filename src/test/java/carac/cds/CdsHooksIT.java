@@ -291,6 +291,7 @@ class CdsHooksIT extends CdsItSupport {
     long seconds = Long.getLong("it.concurrency.seconds", 30);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     AtomicInteger calls = new AtomicInteger();
+    AtomicInteger unavailable = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<List<String>>> results = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
@@ -304,7 +305,11 @@ class CdsHooksIT extends CdsItSupport {
           ObjectNode body = hookBody(patient, fetch, fetch ? null : first ? prefetchA : prefetchB);
           JsonNode cards = comparable(cards(callService(body)));
           calls.incrementAndGet();
-          if (!cards.equals(first ? referenceA : referenceB)) {
+          if (fetch && rules(cards).contains(CardWriter.UNAVAILABLE_RULE)) {
+            // a call-back that ran out of time under this load is said to be unavailable (its own card), which is
+            // the designed answer, not a mix-up; counted and bounded below, the other-patient check still applies
+            unavailable.incrementAndGet();
+          } else if (!cards.equals(first ? referenceA : referenceB)) {
             problems.add("thread " + thread + " call " + i + " for " + patient + " differs");
           }
           if (cards.toString().contains(first ? "tc-11-" : "tc-02-")) {
@@ -321,6 +326,9 @@ class CdsHooksIT extends CdsItSupport {
     pool.shutdown();
     assertThat(problems).isEmpty();
     assertThat(calls.get()).isGreaterThan(16);
+    System.out.printf("8 threads: %d calls, %d answered with data unavailable (call-backs out of time)%n",
+        calls.get(), unavailable.get());
+    assertThat(unavailable.get()).as("answers with data unavailable, of " + calls.get()).isLessThanOrEqualTo(calls.get() / 20);
   }
 
   @Test
