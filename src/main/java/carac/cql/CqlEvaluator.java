@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.stream.Stream;
 import kotlin.Unit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.opencds.cqf.cql.engine.data.CompositeDataProvider;
@@ -39,8 +40,12 @@ public final class CqlEvaluator {
   private static final List<String> CARD_EXPRESSIONS =
       List.of("Infusion Date", "As Of Day", "Days", "Baseline", "Course", "Data Quality", "Card Data");
 
-  private static final List<String> EXPRESSIONS = java.util.stream.Stream.concat(CARD_EXPRESSIONS.stream(),
-      java.util.stream.Stream.of("Chart Window", "Peak Window", "Chart Series", "Chart Events")).toList();
+  /** What the SMART app's chart reads besides. */
+  private static final List<String> CHART_EXPRESSIONS =
+      List.of("Chart Window", "Peak Window", "Chart Series", "Chart Events");
+
+  private static final List<String> EXPRESSIONS =
+      Stream.concat(CARD_EXPRESSIONS.stream(), CHART_EXPRESSIONS.stream()).toList();
 
   private final CqlLibraries libraries;
   private final FhirContext fhirContext;
